@@ -1,0 +1,193 @@
+"""The pipeline end to end: import → validate → store → dumps and site, written atomically.
+
+The library never assumes the current directory: a :class:`Project` names every folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import pyoxigraph as ox
+
+from wpsgraph.errors import WpsgraphError
+from wpsgraph.importer import ImportedPlan, read_plans
+from wpsgraph.reference import Located, Reference, load_reference
+from wpsgraph.store import fill, load_turtle_quads, open_store, write_dumps
+from wpsgraph.validate import ValidationReport, validate
+from wpsgraph.vocab import DEFAULT_BASE, Iris
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Project:
+    """The fixed layout of a wpsgraph checkout (DESIGN.md, "Layout")."""
+
+    root: Path
+    data_dir: Path | None = None
+
+    @property
+    def data(self) -> Path:
+        return self.data_dir if self.data_dir is not None else self.root / "data"
+
+    @property
+    def ontology(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def shapes(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def queries(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+
+class ValidationFailed(WpsgraphError):
+    """The graph has SHACL violations; the build stopped before writing anything."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        self.report = report
+        super().__init__(report.text())
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build_graph` made: the store, its parts, the report and timings."""
+
+    store: ox.Store
+    ids: Iris
+    reference: Reference
+    plans: list[ImportedPlan]
+    report: ValidationReport
+    located: dict[str, Located]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def triples(self) -> int:
+        return len(self.store)
+
+
+class _Timer:
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+
+    def run(self, name: str, fn: Callable[[], T]) -> T:
+        start = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def build_graph(
+    project: Project,
+    *,
+    base: str = DEFAULT_BASE,
+    check: bool = True,
+    plan_files: list[Path] | None = None,
+) -> BuildResult:
+    """Import every plan, load everything into an in-memory store and validate it.
+
+    Raises :class:`~wpsgraph.errors.DataError` for files the importer rejects, and
+    :class:`ValidationFailed` when SHACL finds a violation (unless ``check`` is false).
+    """
+    ids = Iris(base)
+    timings: dict[str, float] = {}
+    timer = _Timer(timings)
+    ref = timer.run("reference", lambda: load_reference(project.data, ids))
+    plans = timer.run("import", lambda: read_plans(project.data, ref, ids, only=plan_files))
+    ontology = timer.run(
+        "ontology", lambda: load_turtle_quads(project.ontology, ids.graph("ontology"))
+    )
+    store = open_store()
+
+    def load() -> None:
+        fill(store, ontology)
+        fill(store, ref.quads)
+        for plan in plans:
+            fill(store, plan.quads)
+
+    timer.run("store", load)
+    located = dict(ref.located)
+    for plan in plans:
+        located.update(plan.located)
+    report = ValidationReport()
+    if check:
+        report = timer.run(
+            "validate",
+            lambda: validate(
+                {p.plan_id: p.quads for p in plans},
+                ref.quads,
+                shapes_dir=project.shapes,
+                ontology_dir=project.ontology,
+                located=located,
+                store=store,
+            ),
+        )
+        if not report.conforms:
+            raise ValidationFailed(report)
+    return BuildResult(store, ids, ref, plans, report, located, timings)
+
+
+def build(
+    project: Project,
+    out: Path,
+    *,
+    base: str = DEFAULT_BASE,
+    site: bool = True,
+    log: Callable[[str], None] = lambda _: None,
+) -> BuildResult:
+    """Build the graph, the dumps and the site into ``out``, atomically.
+
+    Everything is written to a temporary folder beside ``out`` and swapped in only when
+    all of it succeeded, so a failed build leaves the previous ``out`` exactly as it was.
+    """
+    from wpsgraph.site import build_site  # the site stage sits downstream of this one
+
+    started = time.perf_counter()
+    result = build_graph(project, base=base)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        timer = _Timer(result.timings)
+        dumps = timer.run("dumps", lambda: write_dumps(result.store, tmp, result.ids))
+        if site:
+            pages = timer.run("site", lambda: build_site(result, project, tmp / "site"))
+            (tmp / "site" / "dumps").mkdir()
+            for dump in dumps:  # the site carries its own dumps, for a static host
+                shutil.copy2(dump, tmp / "site" / "dumps" / dump.name)
+            log(f"site: {pages} pages")
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    result.timings["total"] = time.perf_counter() - started
+    return result
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Replace ``out`` by ``new`` with two renames; the old tree is removed last."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{time.time_ns()}")
+        out.rename(old)
+    try:
+        new.rename(out)
+    except BaseException:
+        if old is not None:
+            old.rename(out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

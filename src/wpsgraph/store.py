@@ -1,0 +1,95 @@
+"""Store: the embedded pyoxigraph store, its loading, and the dumps.
+
+>>> store = open_store()
+>>> len(store)
+0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from wpsgraph.errors import WpsgraphError
+from wpsgraph.vocab import PREFIXES, Iris
+
+DUMP_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ttl": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+DUMP_NAME = "wpsgraph"
+
+
+def open_store(*, dump: Path | None = None, directory: Path | None = None) -> ox.Store:
+    """An embedded store: in memory and empty by default; in memory and loaded from a
+    dataset ``dump`` (TriG or N-Quads); or on disk in ``directory``."""
+    if dump is not None and directory is not None:
+        raise WpsgraphError("give a dump or a directory, not both")
+    if directory is not None:
+        return ox.Store(str(directory))
+    store = ox.Store()
+    if dump is not None:
+        if not dump.is_file():
+            raise WpsgraphError(f"{dump}: no such dump; run 'wpsgraph build' first")
+        fmt = ox.RdfFormat.from_extension(dump.suffix.lstrip("."))
+        if fmt is None or not fmt.supports_datasets:
+            raise WpsgraphError(f"{dump}: a dump must be TriG or N-Quads")
+        store.bulk_load(path=str(dump), format=fmt)
+    return store
+
+
+def load_turtle_quads(path: Path, graph: ox.NamedNode) -> list[ox.Quad]:
+    """Parse a Turtle file (or every ``*.ttl`` in a folder) into one named graph."""
+    files = sorted(path.glob("*.ttl")) if path.is_dir() else [path]
+    quads: list[ox.Quad] = []
+    for f in files:
+        try:
+            parsed = ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
+            quads.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed)
+        except SyntaxError as exc:
+            raise WpsgraphError(f"{f}: not valid Turtle: {exc}") from exc
+    return quads
+
+
+def fill(store: ox.Store, quads: Iterable[ox.Quad]) -> None:
+    """Load quads in bulk."""
+    store.bulk_extend(quads)
+
+
+def write_dumps(store: ox.Store, out: Path, ids: Iris) -> list[Path]:
+    """Write ``wpsgraph.trig``, ``.nq``, ``.nt`` (every triple, graphs merged) and
+    ``.jsonld`` into ``out``; return the paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    prefixes = {**PREFIXES, "id": ids.id}
+    paths = []
+    for ext in ("trig", "nq", "jsonld"):
+        path = out / f"{DUMP_NAME}.{ext}"
+        kw = {"prefixes": prefixes} if ext != "nq" else {}
+        store.dump(str(path), format=DUMP_FORMATS[ext], **kw)
+        paths.append(path)
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
+    nt = out / f"{DUMP_NAME}.nt"
+    ox.serialize(sorted(triples, key=str), str(nt), format=ox.RdfFormat.N_TRIPLES)
+    paths.append(nt)
+    return paths
+
+
+def export(store: ox.Store, fmt: str) -> bytes:
+    """Serialise the whole store in one of :data:`DUMP_FORMATS` (``ttl``/``nt`` merge graphs)."""
+    if fmt not in DUMP_FORMATS:
+        raise WpsgraphError(f"unknown format '{fmt}'; use one of {', '.join(DUMP_FORMATS)}")
+    rdf_format = DUMP_FORMATS[fmt]
+    if rdf_format.supports_datasets:
+        kw = {"prefixes": PREFIXES} if fmt != "nq" else {}
+        data = store.dump(format=rdf_format, **kw)
+    else:
+        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in store}, key=str)
+        kw = {"prefixes": PREFIXES} if fmt == "ttl" else {}
+        data = ox.serialize(triples, format=rdf_format, **kw)
+    assert data is not None
+    return data
