@@ -1,0 +1,315 @@
+"""Queries: the library in ``queries/*.rq``, its headers, bound parameters and output.
+
+A query file starts with a header of ``#`` comment lines::
+
+    # title: Actions of an actor
+    # description: Every action for which an actor is responsible, with its plan.
+    # param: actor | iri | id/actor/{} | Actor id, e.g. be-defence
+    # columns: plan, number, action, text
+
+Each ``param`` line gives the variable name (``?actor`` in the query), its kind
+(``iri``, ``string``, ``integer``, ``year``), for ``iri`` a template below the data base
+(``{}`` is replaced by the value) and a help text. A value is turned into one RDF term and
+bound through pyoxigraph's ``substitutions``; it is never pasted into the query text.
+
+>>> q = parse_query("x", "# title: T\\n# param: n | integer | | how many\\nSELECT ?n {}")
+>>> q.title, [p.name for p in q.params]
+('T', ['n'])
+>>> q.params[0].term("12", "https://ex.org/").value
+'12'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from wpsgraph.errors import WpsgraphError
+from wpsgraph.vocab import PREFIXES, xsd
+
+PARAM_KINDS = ("iri", "string", "integer", "year")
+_LOCAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+class QueryError(WpsgraphError):
+    """A query that cannot be found, parsed, bound or run."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter of a query."""
+
+    name: str
+    kind: str
+    template: str = ""
+    help: str = ""
+
+    def term(self, value: str, id_base: str) -> ox.NamedNode | ox.Literal:
+        """The RDF term for a value given on the command line, or :class:`QueryError`.
+
+        >>> Param("actor", "iri", "actor/{}").term("be-defence", "https://ex.org/id/").value
+        'https://ex.org/id/actor/be-defence'
+        >>> Param("actor", "iri", "actor/{}").term("../x", "https://ex.org/id/")
+        Traceback (most recent call last):
+        ...
+        wpsgraph.query.QueryError: parameter actor: '../x' is not an identifier ...
+        """
+        if self.kind == "iri":
+            if not _LOCAL.match(value) or ".." in value:
+                raise QueryError(
+                    f"parameter {self.name}: {value!r} is not an identifier "
+                    "(letters, digits, '.', '_' and '-' only)"
+                )
+            return ox.NamedNode(id_base + self.template.replace("{}", value))
+        if self.kind in ("integer", "year"):
+            if not re.fullmatch(r"-?[0-9]+", value.strip()):
+                raise QueryError(f"parameter {self.name}: {value!r} is not a whole number")
+            datatype = xsd.integer if self.kind == "integer" else xsd.gYear
+            return ox.Literal(value.strip(), datatype=datatype)
+        return ox.Literal(value)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query file."""
+
+    name: str
+    text: str
+    title: str = ""
+    description: str = ""
+    params: tuple[Param, ...] = ()
+    columns: tuple[str, ...] = ()
+    path: Path | None = None
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise QueryError(f"query {self.name} has no parameter '{name}' (parameters: {known})")
+
+
+def parse_query(name: str, text: str, path: Path | None = None) -> Query:
+    """Read the ``#`` header of a query file."""
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line.startswith("#"):
+            if line:
+                break
+            continue
+        key, sep, value = line.lstrip("#").strip().partition(":")
+        if not sep:
+            continue
+        key, value = key.strip().lower(), value.strip()
+        if key == "param":
+            parts = [p.strip() for p in value.split("|")]
+            if len(parts) != 4 or parts[1] not in PARAM_KINDS or not _NAME.match(parts[0]):
+                raise QueryError(
+                    f"{path or name}: bad param line {value!r}; "
+                    f"expected 'name | {'/'.join(PARAM_KINDS)} | template | help'"
+                )
+            params.append(Param(parts[0].replace("-", "_"), parts[1], parts[2], parts[3]))
+        elif key in ("title", "description", "columns"):
+            fields[key] = (fields.get(key, "") + " " + value).strip()
+    columns = tuple(c.strip() for c in fields.get("columns", "").split(",") if c.strip())
+    return Query(
+        name,
+        text,
+        fields.get("title", name),
+        fields.get("description", ""),
+        tuple(params),
+        columns,
+        path,
+    )
+
+
+def list_queries(directory: Path) -> list[Query]:
+    """Every ``*.rq`` in the query library, by name."""
+    return [load_query(p.stem, directory) for p in sorted(directory.glob("*.rq"))]
+
+
+def load_query(name_or_file: str, directory: Path) -> Query:
+    """A query by library name (``actions-of-actor``) or by path to a ``.rq`` file."""
+    path = Path(name_or_file)
+    if not (path.suffix == ".rq" and path.is_file()):
+        if not _NAME.match(name_or_file):
+            raise QueryError(f"no query named {name_or_file!r}")
+        path = directory / f"{name_or_file}.rq"
+        if not path.is_file():
+            names = [p.stem for p in sorted(directory.glob("*.rq"))]
+            import difflib
+
+            close = difflib.get_close_matches(name_or_file, names, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise QueryError(f"no query named '{name_or_file}' in {directory}{hint}")
+    return parse_query(path.stem, path.read_text(encoding="utf-8"), path)
+
+
+@dataclass
+class QueryResult:
+    """The rows of a SELECT (terms by variable), or the boolean of an ASK."""
+
+    variables: list[str]
+    rows: list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]] = field(
+        default_factory=list
+    )
+    boolean: bool | None = None
+
+    def values(self) -> list[list[str]]:
+        """Rows as plain strings (IRIs and literal values), empty for unbound."""
+        return [[_plain(row.get(v)) for v in self.variables] for row in self.rows]
+
+    def to_csv(self, delimiter: str = ",") -> str:
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+        if self.boolean is not None:
+            writer.writerow(["boolean"])
+            writer.writerow(["true" if self.boolean else "false"])
+        else:
+            writer.writerow(self.variables)
+            if delimiter == "\t":  # TSV cannot hold tabs or newlines inside a cell
+                writer.writerows(
+                    [[c.replace("\t", " ").replace("\n", " ") for c in r] for r in self.values()]
+                )
+            else:
+                writer.writerows(self.values())
+        return buf.getvalue()
+
+    def to_json(self) -> str:
+        """SPARQL 1.1 Query Results JSON."""
+        if self.boolean is not None:
+            return json.dumps({"head": {}, "boolean": self.boolean})
+        bindings = []
+        for row in self.rows:
+            binding = {}
+            for v in self.variables:
+                term = row.get(v)
+                if term is not None:
+                    binding[v] = _json_term(term)
+            bindings.append(binding)
+        return json.dumps(
+            {"head": {"vars": self.variables}, "results": {"bindings": bindings}},
+            ensure_ascii=False,
+            indent=1,
+        )
+
+    def to_table(self, width: int = 60) -> str:
+        """A plain-text table for the terminal; long cells are shortened with '…'."""
+        if self.boolean is not None:
+            return "true" if self.boolean else "false"
+        rows = [[_cut(c, width) for c in r] for r in self.values()]
+        widths = [len(v) for v in self.variables]
+        for r in rows:
+            widths = [max(w, len(c)) for w, c in zip(widths, r, strict=True)]
+        line = "  ".join(v.ljust(w) for v, w in zip(self.variables, widths, strict=True))
+        out = [line.rstrip(), "  ".join("-" * w for w in widths)]
+        out += [
+            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+        ]
+        out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+        return "\n".join(out)
+
+    def render(self, fmt: str) -> str:
+        if fmt == "table":
+            return self.to_table()
+        if fmt == "csv":
+            return self.to_csv()
+        if fmt == "tsv":
+            return self.to_csv("\t")
+        if fmt == "json":
+            return self.to_json()
+        raise QueryError(f"unknown format '{fmt}'; use table, csv, tsv or json")
+
+
+def _plain(term: object) -> str:
+    if term is None:
+        return ""
+    return str(getattr(term, "value", term))
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _json_term(term: object) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    assert isinstance(term, ox.Literal)
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != str(xsd.string.value):
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def bind(query: Query, params: Mapping[str, str], id_base: str) -> dict[ox.Variable, object]:
+    """Turn ``KEY=VALUE`` parameters into pyoxigraph substitutions; every declared
+    parameter must be given, and no undeclared one."""
+    subs: dict[ox.Variable, object] = {}
+    for key, value in params.items():
+        p = query.param(key.replace("-", "_"))
+        subs[ox.Variable(p.name)] = p.term(value, id_base)
+    missing = [p.name for p in query.params if ox.Variable(p.name) not in subs]
+    if missing:
+        helps = "; ".join(f"{p.name}: {p.help}" for p in query.params if p.name in missing)
+        raise QueryError(f"query {query.name} needs --param for {', '.join(missing)} ({helps})")
+    return subs
+
+
+def run_query(
+    store: ox.Store,
+    query: Query | str,
+    params: Mapping[str, str] | None = None,
+    *,
+    id_base: str = "https://w3id.org/wpsgraph/id/",
+    directory: Path | None = None,
+) -> QueryResult:
+    """Run a library query (or a :class:`Query`) over the union of all graphs."""
+    if isinstance(query, str):
+        if directory is None:
+            raise QueryError("give the queries directory to run a query by name")
+        query = load_query(query, directory)
+    subs = bind(query, params or {}, id_base)
+    try:
+        result = store.query(
+            PREFIX_BLOCK + query.text,
+            substitutions=subs,  # type: ignore[arg-type]
+            use_default_graph_as_union=True,
+        )
+    except SyntaxError as exc:
+        raise QueryError(f"{query.path or query.name}: {exc}") from exc
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult([], boolean=bool(result))
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError(f"query {query.name} is not a SELECT or ASK query")
+    variables = [v.value for v in result.variables]
+    rows = [{v: sol[v] for v in variables} for sol in result]
+    return QueryResult(variables, rows)  # type: ignore[arg-type]
+
+
+__all__: Sequence[str] = [
+    "Param",
+    "Query",
+    "QueryError",
+    "QueryResult",
+    "bind",
+    "list_queries",
+    "load_query",
+    "parse_query",
+    "run_query",
+]
