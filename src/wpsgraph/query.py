@@ -11,6 +11,8 @@ Each ``param`` line gives the variable name (``?actor`` in the query), its kind
 (``iri``, ``string``, ``integer``, ``year``), for ``iri`` a template below the data base
 (``{}`` is replaced by the value) and a help text. A value is turned into one RDF term and
 bound through pyoxigraph's ``substitutions``; it is never pasted into the query text.
+pyoxigraph only substitutes variables of the SELECT projection, so a query lists its
+parameters among its columns.
 
 >>> q = parse_query("x", "# title: T\\n# param: n | integer | | how many\\nSELECT ?n {}")
 >>> q.title, [p.name for p in q.params]
@@ -291,7 +293,7 @@ def run_query(
             substitutions=subs,  # type: ignore[arg-type]
             use_default_graph_as_union=True,
         )
-    except SyntaxError as exc:
+    except (SyntaxError, RuntimeError) as exc:
         raise QueryError(f"{query.path or query.name}: {exc}") from exc
     if isinstance(result, ox.QueryBoolean):
         return QueryResult([], boolean=bool(result))

@@ -181,12 +181,12 @@ def build_site(result: BuildResult, project: Project, out: Path) -> int:
             "owl_equivalentClass": owl.equivalentClass,
         },
     )
-    prefixes = {**PREFIXES, "id": id_base}
     for r in graph.local():
         path = graph.path(r.iri)
         assert path is not None
         dest = out / path
         dest.parent.mkdir(parents=True, exist_ok=True)
+        prefixes = _used_prefixes(r.triples)
         ox.serialize(r.triples, str(dest) + ".ttl", format=ox.RdfFormat.TURTLE, prefixes=prefixes)
         ox.serialize(
             r.triples, str(dest) + ".jsonld", format=ox.RdfFormat.JSON_LD, prefixes=prefixes
@@ -244,7 +244,7 @@ def _sort_key(term: Term) -> tuple[int, str]:
 
 def _children(r: Resource, graph: Graph, prop: ox.NamedNode) -> list[Resource]:
     kids = [graph.res[t.value] for t in r.all(prop) if t.value in graph.res]
-    return sorted(kids, key=lambda k: (int(k.one(wps.order) or 0), k.iri))
+    return sorted(kids, key=lambda k: (int(k.one(wps.curationLine) or 0), k.iri))
 
 
 def _tree(r: Resource, graph: Graph) -> list[dict[str, Any]]:
@@ -309,3 +309,10 @@ def _reference(graph: Graph) -> list[tuple[str, list[Resource]]]:
 def _ontology_terms(graph: Graph) -> list[Resource]:
     terms = [r for r in graph.res.values() if r.iri.startswith(WPS) and r.triples]
     return sorted(terms, key=lambda r: (not r.iri[len(WPS)].isupper(), r.iri.lower()))
+
+
+def _used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
+    """The standard prefixes a resource's triples use (data IRIs stay in full)."""
+    text = " ".join(f"{t.predicate.value} {getattr(t.object, 'value', '')}" for t in triples)
+    text += " " + " ".join(getattr(t.object, "datatype", t.predicate).value for t in triples)
+    return {p: ns for p, ns in PREFIXES.items() if ns in text}
