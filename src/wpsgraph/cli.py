@@ -6,6 +6,7 @@ as ``file:line: node: message``), 2 on a usage error.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import sys
@@ -286,10 +287,8 @@ def serve_cmd(directory: Path, port: int) -> None:
     handler = functools.partial(_Handler, directory=str(directory))
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
         click.echo(f"serving {directory} on http://127.0.0.1:{server.server_port}/ (Ctrl-C stops)")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -21,7 +21,7 @@ from wpsgraph.errors import DataError, Issue
 from wpsgraph.reference import Located, Reference, _date
 from wpsgraph.schema import Ctx, suggest
 from wpsgraph.vocab import Iris, dcterms, foaf, prov, rdf, rdfs, skos, slug, wps, xsd
-from wpsgraph.yamlsrc import LocDict
+from wpsgraph.yamlsrc import LocDict, display_path
 
 PLAN_LABEL_LEN = 90
 
@@ -41,7 +41,7 @@ class ImportedPlan:
 
 def read_plan(path: Path, data: Path, ref: Reference, ids: Iris) -> ImportedPlan:
     """Read, check and convert one plan file; raise :class:`DataError` on any problem."""
-    display = _display(path, data)
+    display = display_path(path, data)
     doc = yamlsrc.load(path, display)
     issues = list(PLAN.check(doc, Ctx(display, 1, "plan")))
     if not issues:
@@ -51,13 +51,6 @@ def read_plan(path: Path, data: Path, ref: Reference, ids: Iris) -> ImportedPlan
     plan = ImportedPlan(doc["id"], path, display, ids.plan_graph(doc["id"]), data=doc)
     _Emitter(plan, doc, ref, ids).run()
     return plan
-
-
-def _display(path: Path, data: Path) -> str:
-    try:
-        return str(path.relative_to(data.parent))
-    except ValueError:
-        return str(path)
 
 
 def _objectives(node: LocDict) -> Iterator[LocDict]:

@@ -54,18 +54,11 @@ def _files(data: Path, pattern: str) -> list[Path]:
     return sorted((data / "reference").glob(pattern))
 
 
-def _display(path: Path, data: Path) -> str:
-    try:
-        return str(path.relative_to(data.parent))
-    except ValueError:
-        return str(path)
-
-
 def _read_list(
     path: Path, data: Path, spec: Record, issues: list[Issue]
 ) -> Iterator[tuple[str, Any]]:
     """Yield (display name, item) for every item of a list file that passes its spec."""
-    display = _display(path, data)
+    display = yamlsrc.display_path(path, data)
     try:
         doc = yamlsrc.load(path, display)
     except DataError as exc:

@@ -6,8 +6,8 @@ only when its whole tree yields none.
 >>> spec = Record({"id": (Str(pattern=SLUG), True), "n": (Int(), False)}, name="thing")
 >>> doc = yamlsrc.loads("id: Bad Id\\nnn: 3\\n", "t.yaml")
 >>> for issue in spec.check(doc, Ctx("t.yaml", 1, "thing")): print(issue)
-t.yaml:1: thing: 'id' must match ^[a-z0-9]+(-[a-z0-9]+)*$, not 'Bad Id'
 t.yaml:2: thing: unknown key 'nn' (did you mean 'n'?)
+t.yaml:1: thing: id: must match ^[a-z0-9]+(-[a-z0-9]+)*$, not 'Bad Id'
 """
 
 from __future__ import annotations
@@ -44,12 +44,16 @@ class Ctx:
     file: str
     line: int
     node: str
+    key: str = ""  # the key path inside the node, e.g. "period.start"
 
-    def at(self, line: int) -> Ctx:
-        return Ctx(self.file, line, self.node)
+    def at(self, line: int, key: str | None = None) -> Ctx:
+        if key is None:
+            return Ctx(self.file, line, self.node, self.key)
+        return Ctx(self.file, line, self.node, f"{self.key}.{key}" if self.key else key)
 
     def issue(self, message: str) -> Issue:
-        return Issue(self.file, self.line, self.node, message)
+        prefix = f"{self.key}: " if self.key else ""
+        return Issue(self.file, self.line, self.node, prefix + message)
 
 
 class Spec:
@@ -176,7 +180,7 @@ class Record(Spec):
                 )
         for key, (spec, required) in self.fields.items():
             if key in value:
-                yield from spec.check(value[key], ctx.at(value.line_of(key)))
+                yield from spec.check(value[key], ctx.at(value.line_of(key), key))
             elif required:
                 yield ctx.at(value.line).issue(f"missing required key '{key}'")
 

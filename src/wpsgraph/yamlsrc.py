@@ -6,7 +6,7 @@ noticing, so this loader walks the composed node tree itself and reports duplica
 >>> doc = loads("a: 1\\nb:\\n  - x\\n  - y\\n", "f.yaml")
 >>> doc["b"], doc.line_of("b"), doc["b"].line_of(1)
 (['x', 'y'], 2, 4)
->>> loads("code: NO\nok: true\n", "f.yaml")
+>>> loads("code: NO\\nok: true\\n", "f.yaml")
 {'code': 'NO', 'ok': True}
 """
 
@@ -129,3 +129,15 @@ def load(path: Path, display: str) -> Any:
     except UnicodeDecodeError as exc:
         raise DataError([Issue(display, 0, "", f"not UTF-8 text: {exc.reason}")]) from exc
     return loads(text, display)
+
+
+def display_path(path: Path, data: Path) -> str:
+    """How messages name a file: relative to the working directory when it is below it,
+    else relative to the folder holding ``data/``."""
+    path = path.resolve()
+    for base in (Path.cwd(), data.resolve().parent):
+        try:
+            return str(path.relative_to(base))
+        except ValueError:
+            continue
+    return str(path)

@@ -1,0 +1,119 @@
+"""Bad input: every broken plan file gives `file:line: node: message`, exit 1, no graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wpsgraph.build import Project, build_graph
+from wpsgraph.errors import DataError
+
+from conftest import REPO
+
+PLAN = "plans/fx-nap-2020.yaml"
+
+# (case, text to find, replacement, expected line, expected words in the message)
+CASES = [
+    (
+        "unknown key",
+        "        actors_text: Foreign Affairs\n",
+        "        actors_txt: Foreign Affairs\n",
+        26,
+        "unknown key 'actors_txt' (did you mean 'actors_text'?)",
+    ),
+    (
+        "unknown actor",
+        "actors: [fx-justice]",
+        "actors: [fx-justise]",
+        41,
+        "unknown actor 'fx-justise' (did you mean 'fx-justice'?)",
+    ),
+    (
+        "unknown resolution",
+        "{instrument: unscr-1820,",
+        "{instrument: unscr-1821,",
+        43,
+        "unknown instrument 'unscr-1821'",
+    ),
+    ("duplicate action number", 'number: "2.b"', 'number: "2.a."', 45, "duplicate action number"),
+    (
+        "duplicate key",
+        "        source: {line: 6, row: 2}\n",
+        "        source: {line: 6, row: 2}\n        text: again\n",
+        32,
+        "duplicate key 'text'",
+    ),
+    (
+        "missing field",
+        "        text: Fund women's organisations\n",
+        "",
+        28,
+        "missing required key 'text'",
+    ),
+    ("wrong type", "period: {start: 2020,", "period: {start: twenty,", 8, "period.start: expected an integer"),
+    ("unknown country", "country: FX", "country: FY", 6, "unknown country 'FY'"),
+    (
+        "bad level",
+        '  - level: objective\n    number: "2"',
+        '  - level: objectiv\n    number: "2"',
+        32,
+        "level: 'objectiv' is not one of",
+    ),
+    ("not yaml", "title: Protection\n", "title: [Protection\n", 0, "not valid YAML"),
+    (
+        "path in source document",
+        "document: fixture.txt",
+        "document: ../../../etc/passwd",
+        11,
+        "no source document",
+    ),
+    ("shared indicator without definition", '[{ref: "2.a.1"}]', '[{ref: "9.9.9"}]', 0, "9.9.9"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "find", "replace", "line", "words"), CASES, ids=[c[0] for c in CASES]
+)
+def test_broken_plan_is_rejected_with_file_and_line(
+    fixture_copy: Path, case: str, find: str, replace: str, line: int, words: str
+) -> None:
+    path = fixture_copy / PLAN
+    text = path.read_text(encoding="utf-8")
+    assert find in text, f"fixture changed: {find!r} not found"
+    path.write_text(text.replace(find, replace, 1), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        build_graph(Project(REPO, data_dir=fixture_copy), check=False)
+    messages = [str(i) for i in caught.value.issues]
+    assert any(words in m for m in messages), messages
+    assert all(m.split(":")[0].endswith("fx-nap-2020.yaml") for m in messages), messages
+    if line:
+        assert any(i.line == line and words in i.message for i in caught.value.issues), messages
+
+
+def test_every_problem_of_a_file_is_reported_at_once(fixture_copy: Path) -> None:
+    path = fixture_copy / PLAN
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("actors: [fx-justice]", "actors: [nobody]").replace(
+        "country: FX", "country: XX"
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        build_graph(Project(REPO, data_dir=fixture_copy), check=False)
+    assert {i.line for i in caught.value.issues} >= {6, 41}
+
+
+def test_bad_reference_data_is_rejected(fixture_copy: Path) -> None:
+    actors = fixture_copy / "reference" / "actors" / "fx.yaml"
+    actors.write_text(
+        actors.read_text(encoding="utf-8") + "- id: fx-justice\n  label: Again\n  type: ministry\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        build_graph(Project(REPO, data_dir=fixture_copy), check=False)
+    assert any("fx-justice" in str(i) and "fx.yaml" in i.file for i in caught.value.issues)
+
+
+def test_norway_is_a_country_code_not_false(fixture_project: Project) -> None:
+    result = build_graph(fixture_project, check=False)
+    assert "NO" in result.reference.countries
