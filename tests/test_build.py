@@ -1,0 +1,103 @@
+"""The build end to end on the fixture project: dumps, site, atomic replacement."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from conftest import REPO, count
+
+from wpsgraph.build import BuildResult, Project, build
+from wpsgraph.cli import main
+from wpsgraph.errors import DataError
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_build_writes_every_dump_and_the_site(fixture_build: tuple[BuildResult, Path]) -> None:
+    result, out = fixture_build
+    for name in ("wpsgraph.trig", "wpsgraph.nq", "wpsgraph.nt", "wpsgraph.jsonld"):
+        assert (out / name).stat().st_size > 0
+        assert (out / "site" / "dumps" / name).read_bytes() == (out / name).read_bytes()
+    assert (out / "site" / "index.html").is_file()
+    # The TriG holds one named graph per plan plus the ontology and reference graphs.
+    store = ox.Store()
+    store.load(path=str(out / "wpsgraph.trig"), format=ox.RdfFormat.TRIG)
+    graphs = {g.value for g in store.named_graphs()}
+    assert graphs == {
+        "https://w3id.org/wpsgraph/graph/plan/fx-nap-2020",
+        "https://w3id.org/wpsgraph/graph/reference",
+        "https://w3id.org/wpsgraph/graph/ontology",
+    }
+    assert len(store) == result.triples
+    # Every dump holds the same triples.
+    nt = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(path=str(out / "wpsgraph.nt"), format=ox.RdfFormat.N_TRIPLES)
+    }
+    jsonld = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(path=str(out / "wpsgraph.jsonld"), format=ox.RdfFormat.JSON_LD)
+    }
+    assert nt == {ox.Triple(q.subject, q.predicate, q.object) for q in store}
+    assert {t for t in jsonld if not isinstance(t.subject, ox.BlankNode)} == nt
+
+
+def test_the_fixture_plan_is_complete(fixture_store: ox.Store) -> None:
+    plan = "<https://w3id.org/wpsgraph/id/plan/fx-nap-2020>"
+    assert count(fixture_store, f"?x a wps:Action ; wps:partOfPlan {plan}") == 4
+    assert count(fixture_store, f"?x a wps:Objective ; wps:partOfPlan {plan}") == 2
+    # 2.a.1 is shared by 2.a and 2.b: one node, two actions.
+    assert count(fixture_store, f"?x a wps:Indicator ; wps:partOfPlan {plan}") == 2
+    assert count(fixture_store, f"?x wps:hasIndicator <{plan[1:-1]}/indicator/2-a-1>") == 2
+
+
+def test_a_failed_build_leaves_the_previous_output_untouched(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "dist"
+    build(Project(REPO, data_dir=fixture_copy), out)
+    before = _tree_digest(out)
+    plan = fixture_copy / "plans" / "fx-nap-2020.yaml"
+    plan.write_text(plan.read_text().replace("actors: [fx-justice]", "actors: [nobody]"))
+    with pytest.raises(DataError):
+        build(Project(REPO, data_dir=fixture_copy), out)
+    assert _tree_digest(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+
+    runner = CliRunner()
+    res = runner.invoke(
+        main, ["--root", str(REPO), "build", "--data", str(fixture_copy), "--out", str(out)]
+    )
+    assert res.exit_code == 1
+    assert "fx-nap-2020.yaml:41: action 2.a: actors: unknown actor 'nobody'" in res.output
+    assert _tree_digest(out) == before
+
+
+def test_a_successful_rebuild_replaces_the_output(fixture_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "stale.txt").write_text("from an older build")
+    build(Project(REPO, data_dir=fixture_copy), out, site=False)
+    assert not (out / "stale.txt").exists()
+    assert (out / "wpsgraph.trig").is_file()
+
+
+def test_base_url_changes_every_data_iri(fixture_copy: Path, tmp_path: Path) -> None:
+    result = build(
+        Project(REPO, data_dir=fixture_copy), tmp_path / "d", base="https://example.org/wps"
+    )
+    subjects = {q.subject.value for q in result.store if isinstance(q.subject, ox.NamedNode)}
+    data = {s for s in subjects if "/id/" in s}
+    assert data and all(s.startswith("https://example.org/wps/id/") for s in data)
+    page = tmp_path / "d" / "site" / "id" / "plan" / "fx-nap-2020.html"
+    assert "https://example.org/wps/id/plan/fx-nap-2020" in page.read_text()
