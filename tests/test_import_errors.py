@@ -51,7 +51,13 @@ CASES = [
         28,
         "missing required key 'text'",
     ),
-    ("wrong type", "period: {start: 2020,", "period: {start: twenty,", 8, "period.start: expected an integer"),
+    (
+        "wrong type",
+        "period: {start: 2020,",
+        "period: {start: twenty,",
+        8,
+        "period.start: expected an integer",
+    ),
     ("unknown country", "country: FX", "country: FY", 6, "unknown country 'FY'"),
     (
         "bad level",

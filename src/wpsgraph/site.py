@@ -130,6 +130,13 @@ class Pages:
                     "kind": "literal",
                     "lang": term.language or "",
                 }
+            if isinstance(term, ox.BlankNode):  # e.g. an owl:unionOf class expression
+                return {
+                    "label": "(a class expression; see the Turtle)",
+                    "href": "",
+                    "kind": "literal",
+                    "lang": "",
+                }
             iri = term.value if hasattr(term, "value") else str(term)
             target = self.graph.path(iri)
             if target is not None:
