@@ -258,11 +258,18 @@ def queries_cmd(ctx: click.Context) -> None:
     help="Write to this file [default: standard output].",
 )
 @click.option("--base-url", default=DEFAULT_BASE, show_default=True)
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The curated data folder [default: ROOT/data].",
+)
 @click.pass_context
 @_guard
-def export_cmd(ctx: click.Context, fmt: str, output: Path | None, base_url: str) -> None:
+def export_cmd(
+    ctx: click.Context, fmt: str, output: Path | None, base_url: str, data: Path | None
+) -> None:
     """Build the graph in memory (validated) and serialise it (ttl and nt merge graphs)."""
-    result = build_graph(_project(ctx), base=base_url)
+    result = build_graph(_project(ctx, data), base=base_url)
     data = export(result.store, fmt)
     if output is None:
         sys.stdout.buffer.write(data)

@@ -33,7 +33,7 @@ class Severity(enum.Enum):
 _SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class ValidationResult:
     """One finding, located in the curated file that produced the node.
 
@@ -76,7 +76,10 @@ class ValidationReport:
         return [r for r in self.results if r.severity is Severity.WARNING]
 
     def extend(self, results: Iterable[ValidationResult]) -> None:
-        self.results = sorted(set(self.results) | set(results))
+        self.results = sorted(
+            set(self.results) | set(results),
+            key=lambda r: (r.file, r.line, r.severity.value, r.node, r.message, r.focus),
+        )
 
     def summary(self) -> str:
         return f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)"
