@@ -1,0 +1,30 @@
+# The two commands of the README:
+#   make site   set up, build the graph, the dumps and the site into dist/
+#   make test   set up, lint and run every test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: site test lint pytest clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/wpsgraph build --out dist
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+test: lint pytest
+
+clean:
+	rm -rf dist tests/output .pytest_cache .ruff_cache
