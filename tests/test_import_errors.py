@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from wpsgraph.build import Project, build_graph
 from wpsgraph.errors import DataError
-
-from conftest import REPO
 
 PLAN = "plans/fx-nap-2020.yaml"
 

@@ -43,7 +43,9 @@ def test_hostile_iri_parameters_are_refused(fixture_store: ox.Store, value: str)
         run_query(fixture_store, "actions-of-actor", {"actor": value}, directory=QUERIES)
 
 
-def test_string_parameters_are_bound_as_literals_not_pasted(fixture_store: ox.Store) -> None:
+def test_string_parameters_are_bound_as_literals_not_pasted(
+    fixture_store: ox.Store, tmp_path: Path
+) -> None:
     # A .rq file with a string parameter: a value full of SPARQL is one literal.
     text = (
         "# title: Actions whose number is\n"
@@ -51,8 +53,7 @@ def test_string_parameters_are_bound_as_literals_not_pasted(fixture_store: ox.St
         "# columns: number, action\n"
         "SELECT ?number ?action WHERE { ?action dcterms:identifier ?number }\n"
     )
-    path = REPO / "tests" / "output" / "by-number.rq"
-    path.parent.mkdir(exist_ok=True)
+    path = tmp_path / "by-number.rq"
     path.write_text(text)
     hits = run_query(fixture_store, str(path), {"number": "2.a"}, directory=QUERIES)
     assert [r[0] for r in hits.values()] == ["2.a"]
@@ -106,6 +107,6 @@ def test_tsv_keeps_one_row_per_line(fixture_store: ox.Store) -> None:
     assert len(lines) == 3 and all(line.count("\t") == 5 for line in lines)
 
 
-def test_queries_folder_is_the_library(tmp_path: Path) -> None:
+def test_queries_folder_is_the_library() -> None:
     names = [q.name for q in list_queries(QUERIES)]
     assert len(names) >= 3 and names == sorted(names)
