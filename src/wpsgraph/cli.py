@@ -11,6 +11,7 @@ import functools
 import http.server
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -105,8 +106,10 @@ def build_cmd(
     project = _project(ctx, data)
     result = build(project, out, base=base_url, site=not no_site, log=click.echo)
     _summary(result)
-    for warning in result.report.warnings:
-        click.echo(f"  {warning}", err=True)
+    if result.report.warnings:
+        per_file = Counter(w.file for w in result.report.warnings)
+        listed = ", ".join(f"{f} {n}" for f, n in sorted(per_file.items()))
+        click.echo(f"warnings: {listed}\n  ('wpsgraph validate' lists them)")
     click.echo(f"dumps: {out}/{DUMP_NAME}.trig, .nq, .nt, .jsonld")
     if not no_site:
         index = (out / "site" / "index.html").resolve()
