@@ -215,3 +215,20 @@ def test_istanbul_convention_reference(corpus_store):
     )
     assert len(rows) == 1
     assert "Istanbul Convention" in rows[0]["e"].value
+
+
+def test_budget_and_partners(corpus_store):
+    # The brochure states no budget (no amount or funding source anywhere in lines 1-258).
+    rows = _select(corpus_store, f"SELECT ?b WHERE {{ <{PLAN}> wps:budgetStated ?b }}")
+    assert [r["b"].value for r in rows] == ["false"]
+    # lines 40-42: "the close cooperation between the federal government, the communities and
+    # the regions to convert this plan into 235 new measures"
+    rows = _select(
+        corpus_store,
+        f"SELECT ?a WHERE {{ <{PLAN}> wps:partners ?s . ?s wps:responsibleActor ?a }}",
+    )
+    assert {row["a"].value for row in rows} == {
+        ACTORS + "be-government",
+        ACTORS + "be-communities",
+        ACTORS + "be-regions",
+    }
