@@ -344,6 +344,7 @@ def test_defects(corpus_store):
         (_action("3.17"), "rome-statute"),  # line 1306
         (_action("4.1"), "cedaw"),  # line 1344
         (_action("4.3"), "arms-trade-treaty"),  # line 1382
+        (_action("4.5"), "unscr-1325"),  # line 1424 "network of focal points 1325"
     ],
 )
 def test_references(corpus_store, node, instrument):
@@ -366,3 +367,90 @@ def test_statements(corpus_store):
     assert topics["budget"] == "The plan states no budget."
     assert topics["civil_society"].startswith("Civil society will be involved in monitoring")
     assert _texts(corpus_store, f"<{PLAN}>", "wps:budgetStated") == ["false"]
+
+
+# The ministries cell of every table row, from an independent row-by-row re-verification:
+# every paragraph of the 11 table pages was listed with its line number and assigned to
+# exactly one cell (objective, action, indicator, ministries); the cells below are the
+# ministries paragraphs (line given) with their line breaks joined by one space. Row 1.1's
+# cell is the leftover paragraph at the end of the first page of pillar I (line 403).
+ROW_MINISTRIES = {
+    "1.1": "MAEE D4, D7/Army",  # 403
+    "1.2": "MSI / police MAEE D7 / Army",  # 338
+    "1.3": "MSI / police MAEE D7 / Army",  # 355
+    "1.4": "MEGA MSI / Police D7 / Army MENJE",  # 376
+    "1.5": "MAEE SG, D4, D7 / Army",  # 400
+    "1.6": "MSI/Police MAEE D7 / Army",  # 440
+    "1.7": "MAEE D5",  # 461
+    "1.8": "MAEE SG, D1, D4, D7 / Army",  # 483
+    "1.9": "MAEE D1, D4",  # 505
+    "1.10": "MAEE SG, D1, D2, D4 (in collaboration with relevant government departments))",
+    "2.1": "All",  # 572
+    "2.2": "MAEE D1, UN PR",  # 592
+    "2.3": "Health MEGA MENJE MIFA",  # 609
+    "2.4": "MIFA / OLAI",  # 629
+    "2.5": "MAEE D5",  # 647
+    "2.6": "MEGA MIFA / OLAI MAEE D5",  # 659
+    "2.7": "MEGA MAEE D5",  # 672
+    "2.8": "MIFA / OLAI MENJE MEGA",  # 701
+    "2.9": "MENJE",  # 713
+    "2.10": "MAEE D5, diplomatic Missions",  # 731
+    "2.11": "MAEE D1, D5, D7 / Army, MEGA",  # 753
+    "2.12": "MAEE D5, D7",  # 768
+    "2.13": "MAEE D5",  # 792
+    "2.14": "Health MENJE",  # 805
+    "2.15": "Health, Justice MEGA MIFA / OLAI MENJE",  # 818
+    "2.16": "MAEE D5",  # 833
+    "2.17": "MAEE D1, D5 MEGA Justice MSI/Police",  # 852
+    "2.18": "Justice MEGA MAEE D1 (InterMinisterial Committee on human rights))",  # 871
+    "2.19": "SRE MAEE D1 (Dialogue with civil society at the interministerial Committee on "
+    "human rights), D5",  # 892
+    "2.20": "MAEE D1, D5, D7",  # 926
+    "2.21": "Justice MEGA MENJE",  # 939
+    "3.1": "MAEE D1, D7 / Army MEGA Justice",  # 988
+    "3.2": "MAEE D8 MIFA / OLAI",  # 1010
+    "3.3": "MSI/Police",  # 1036
+    "3.4": "All",  # 1054
+    "3.5": "Justice MSI/Police",  # 1074
+    "3.6": "Justice",  # 1099
+    "3.7": "Justice MEGA",  # 1119
+    "3.8": "Justice MSI/Police MEGA",  # 1141
+    "3.9": "MAEE D5",  # 1164
+    "3.10": "MAEE D1, D7, EUPT / PSC, UNPT RP, NATO RP, OSCE RP",  # 1186
+    "3.11": "Justice",  # 1212
+    "3.12": "MIFA / OLAI Justice",  # 1232
+    "3.13": "Justice",  # 1248
+    "3.14": "MAEE D1, D5",  # 1262
+    "3.15": "MAEE D5",  # 1277
+    "3.16": "MAEE D1, D2, D5 UN RP, EUPT / PSC, NATO RP, OSCE RP",  # 1291
+    "3.17": "MAEE SG (Legal Service), D1, D2, D5, RP The Hague, RP the UN, diplomatic "
+    "Missions in the states concerned",  # 1310
+    "4.1": "MAEE D1, D2, D5, MEGA",  # 1349
+    "4.2": "MAEE D1, D2, D5, RP UN, RP NATO, RP OSCE, RP EU / PSC, RP Geneva, PR Strasbourg",
+    "4.3": "MAEE D1, D2, D5, RP UN, RP NATO, RP OSCE, RP EU / PSC, RP Geneva, PR Strasbourg",
+    "4.4": "MAEE D1, D7 NATO RP, EU RP / PSC",  # 1414
+    "4.5": "MAEE D1",  # 1429
+    "4.6": "MAEE D1, D5 MEGA",  # 1448
+    "4.7": "MAEE SG (information and communication Unit), D1, D5 MEGA",  # 1471
+}
+
+
+def test_every_row_ministries_cell(corpus_store):
+    assert len(ROW_MINISTRIES) == 55
+    rows = _select(
+        corpus_store,
+        f"""SELECT ?n ?t WHERE {{ ?x a wps:Action ; wps:partOfPlan <{PLAN}> ;
+              dcterms:identifier ?n ; wps:actorsAsWritten ?t }}""",
+    )
+    got = {row["n"].value: row["t"].value for row in rows}
+    assert got == ROW_MINISTRIES
+
+
+def test_page_break_defects(corpus_store):
+    # guillemet defects added in the re-verification: objective 2-6 (line 743), indicator
+    # 2.8.1 (line 699)
+    assert _texts(corpus_store, f"<{PLAN}/objective/2-6>", "wps:sourceDefect")
+    assert _texts(corpus_store, f"<{PLAN}/indicator/2-8-1>", "wps:sourceDefect")
+    # the leftover cells of pillar I, page 1 (lines 403-406) are attached to row 1.1 only
+    assert _indicators(corpus_store, "1.1")[-1] == "Procedures adopted"
+    assert _count(corpus_store, f'{IND} ; wps:text "Procedures adopted"@en .') == 1
