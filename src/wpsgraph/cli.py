@@ -22,6 +22,7 @@ from wpsgraph import __version__
 from wpsgraph.build import BuildResult, Project, ValidationFailed, build, build_graph
 from wpsgraph.errors import DataError, WpsgraphError
 from wpsgraph.query import list_queries, load_query, run_query
+from wpsgraph.remote import Endpoint, PublishError, check_url, publish, run_query_remote
 from wpsgraph.store import DUMP_FORMATS, DUMP_NAME, export, open_store
 from wpsgraph.validate import validate
 from wpsgraph.vocab import DEFAULT_BASE
@@ -72,6 +73,7 @@ def main(ctx: click.Context, root: Path) -> None:
     wpsgraph validate data/plans/x.yaml the SHACL report for some plans
     wpsgraph queries                    the query library
     wpsgraph query actions-of-actor --param actor=be-defence --format csv
+    wpsgraph publish --endpoint http://127.0.0.1:7878/query
     """
     ctx.ensure_object(dict)
     ctx.obj["root"] = root.resolve()
@@ -186,6 +188,42 @@ def _newest(project: Project) -> float:
     return newest
 
 
+def _remote_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by the commands that talk to a SPARQL server."""
+    options = [
+        click.option("--user", envvar="WPSGRAPH_USER", help="User name [env WPSGRAPH_USER]."),
+        click.option(
+            "--password",
+            envvar="WPSGRAPH_PASSWORD",
+            help="Password [env WPSGRAPH_PASSWORD]; never printed.",
+        ),
+        click.option(
+            "--auth",
+            type=click.Choice(["basic", "digest"]),
+            default="basic",
+            show_default=True,
+            help="HTTP authentication scheme.",
+        ),
+        click.option(
+            "--timeout",
+            type=float,
+            default=30.0,
+            show_default=True,
+            help="Seconds to wait for each request.",
+        ),
+        click.option(
+            "--retries",
+            type=int,
+            default=3,
+            show_default=True,
+            help="Retries, with backoff, of a transient failure.",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 @main.command("query")
 @click.argument("name")
 @click.option(
@@ -210,6 +248,12 @@ def _newest(project: Project) -> float:
     help="Query this TriG/N-Quads dump [default: dist/wpsgraph.nq if up to date].",
 )
 @click.option("--base-url", default=DEFAULT_BASE, show_default=True)
+@click.option(
+    "--endpoint",
+    envvar="WPSGRAPH_ENDPOINT",
+    help="Query this SPARQL endpoint instead of the embedded store [env WPSGRAPH_ENDPOINT].",
+)
+@_remote_options
 @click.pass_context
 @_guard
 def query_cmd(
@@ -219,8 +263,14 @@ def query_cmd(
     fmt: str,
     dump: Path | None,
     base_url: str,
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    auth: str,
+    timeout: float,
+    retries: int,
 ) -> None:
-    """Run query NAME from queries/ (or a .rq FILE) over the graph."""
+    """Run query NAME from queries/ (or a .rq FILE) over the graph, or on a server."""
     project = _project(ctx)
     query = load_query(name, project.queries)
     bound: dict[str, str] = {}
@@ -229,8 +279,23 @@ def query_cmd(
         if not sep:
             raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
         bound[key.strip()] = value
-    store = _store_for_queries(project, dump)
-    result = run_query(store, query, bound, id_base=base_url.rstrip("/") + "/id/")
+    base = base_url.rstrip("/")
+    if endpoint is not None:
+        ep = Endpoint(
+            check_url(endpoint),
+            check_url(endpoint),
+            user=user,
+            password=password,
+            auth=auth,
+            timeout=timeout,
+            retries=retries,
+        )
+        result = run_query_remote(
+            ep, query, bound, id_base=base + "/id/", graph_prefix=base + "/graph/"
+        )
+    else:
+        store = _store_for_queries(project, dump)
+        result = run_query(store, query, bound, id_base=base + "/id/")
     out = result.render(fmt)
     click.echo(out, nl=not out.endswith("\n"))
 
@@ -243,6 +308,69 @@ def queries_cmd(ctx: click.Context) -> None:
     for q in list_queries(_project(ctx).queries):
         params = " ".join(f"--param {p.name}=…" for p in q.params)
         click.echo(f"{q.name}\n    {q.title}" + (f"\n    {params}" if params else ""))
+
+
+@main.command("publish")
+@click.option(
+    "--endpoint",
+    envvar="WPSGRAPH_ENDPOINT",
+    required=True,
+    help="The server's SPARQL query endpoint [env WPSGRAPH_ENDPOINT].",
+)
+@click.option(
+    "--graph-store",
+    envvar="WPSGRAPH_GRAPH_STORE",
+    help="Its Graph Store Protocol URL [default: Oxigraph's /store beside /query].",
+)
+@_remote_options
+@click.option("--prune", is_flag=True, help="Delete our graphs the build no longer has.")
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The curated data folder [default: ROOT/data].",
+)
+@click.option("--base-url", default=DEFAULT_BASE, show_default=True)
+@click.pass_context
+@_guard
+def publish_cmd(
+    ctx: click.Context,
+    endpoint: str,
+    graph_store: str | None,
+    user: str | None,
+    password: str | None,
+    auth: str,
+    timeout: float,
+    retries: int,
+    prune: bool,
+    dry_run: bool,
+    data: Path | None,
+    base_url: str,
+) -> None:
+    """Build and validate the graph, then replace each of its named graphs on a SPARQL
+    server (Graph Store Protocol PUT) and check the triple counts there."""
+    ep = Endpoint.parse(
+        endpoint,
+        graph_store,
+        user=user,
+        password=password,
+        auth=auth,
+        timeout=timeout,
+        retries=retries,
+    )
+    result = build_graph(_project(ctx, data), base=base_url)
+    try:
+        report = publish(
+            result.store,
+            ep,
+            graph_prefix=base_url.rstrip("/") + "/graph/",
+            prune=prune,
+            dry_run=dry_run,
+        )
+    except PublishError as exc:
+        click.echo(exc.report.table(), err=True)
+        raise
+    click.echo(report.table())
 
 
 @main.command("export")
