@@ -356,3 +356,35 @@ def test_timeout(refusing: http.server.ThreadingHTTPServer) -> None:
             ep.request("PUT", ep.graph_url(PLAN_GRAPH), b"")
     finally:
         _Refuse.delay = 0.0
+
+
+class _Flaky(http.server.BaseHTTPRequestHandler):
+    """Answers 503 to the first request, then 204: a transient failure."""
+
+    calls = 0
+
+    def do_PUT(self) -> None:
+        type(self).calls += 1
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(503 if type(self).calls == 1 else 204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_transient_failure_is_retried_with_backoff() -> None:
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{srv.server_port}/query"
+        ep = Endpoint.parse(url, retries=2, backoff=0.01)
+        assert ep.request("PUT", ep.graph_url(PLAN_GRAPH), b"<a> <b> <c> .") == b""
+        assert _Flaky.calls == 2
+        _Flaky.calls = 0
+        with pytest.raises(RemoteError, match="HTTP 503"):
+            Endpoint.parse(url, retries=0).request("PUT", ep.graph_url(PLAN_GRAPH), b"")
+    finally:
+        srv.shutdown()
+        srv.server_close()
