@@ -41,6 +41,7 @@ MANIFEST = yaml.safe_load((REPO / "tests" / "fixtures" / "expected" / "manifest.
 BASE = "https://w3id.org/wpsgraph"
 PREFIX = BASE + "/graph/"
 PLAN_GRAPH = PREFIX + "plan/fx-nap-2020"
+LINKS_GRAPH = PREFIX + "links/fx-nap-2020"
 
 
 def _oxigraph() -> str | None:
@@ -122,6 +123,7 @@ def test_publish_then_every_library_query_matches_the_embedded_store(
     assert all(g.done and g.after == g.local for g in report.graphs)
     assert {g.graph for g in report.graphs} == {
         PLAN_GRAPH,
+        LINKS_GRAPH,
         PREFIX + "reference",
         PREFIX + "ontology",
     }
@@ -173,10 +175,10 @@ def test_prune_removes_a_plan_that_left_the_data(server: Server, fixture_copy: P
     store = _fixture_store(fixture_copy)
     kept = publish(store, ep, graph_prefix=PREFIX)
     stale = [g for g in kept.graphs if g.action == "keep"]
-    assert [g.graph for g in stale] == [PREFIX + "plan/fx-nap-2021"]
+    assert [g.graph for g in stale] == [PREFIX + "links/fx-nap-2021", PREFIX + "plan/fx-nap-2021"]
     assert PREFIX + "plan/fx-nap-2021" in graph_counts(ep, PREFIX)
     dry = publish(store, ep, graph_prefix=PREFIX, prune=True, dry_run=True)
-    assert [g.action for g in dry.graphs if g.graph.endswith("2021")] == ["delete"]
+    assert [g.action for g in dry.graphs if g.graph.endswith("2021")] == ["delete", "delete"]
     assert PREFIX + "plan/fx-nap-2021" in graph_counts(ep, PREFIX)  # dry run changed nothing
     publish(store, ep, graph_prefix=PREFIX, prune=True)
     assert PREFIX + "plan/fx-nap-2021" not in graph_counts(ep, PREFIX)
@@ -252,13 +254,16 @@ def test_server_stopped_in_the_middle_of_a_publish(server: Server, fixture_copy:
         publish(new, ep, graph_prefix=PREFIX, after_each=stop_after_first)
     message = str(caught.value)
     assert "not reachable" in message
-    assert f"replaced: {PREFIX}ontology" in message
+    assert f"replaced: {LINKS_GRAPH}" in message
     assert PLAN_GRAPH in message.split("not replaced")[1]
     done = [g.graph for g in caught.value.report.graphs if g.done]
-    assert done == [PREFIX + "ontology"]
-    # Restarted, the server holds each graph whole: the plan graph is still the old one.
+    assert done == [LINKS_GRAPH]
+    # Restarted, the server holds each graph whole: the links graph is the new one, every
+    # other graph (the plan's among them) still the old one.
     server.start()
-    assert graph_counts(ep, PREFIX) == old_counts
+    new_links = sum(1 for q in new if q.graph_name == ox.NamedNode(LINKS_GRAPH))
+    assert new_links != old_counts[LINKS_GRAPH]
+    assert graph_counts(ep, PREFIX) == old_counts | {LINKS_GRAPH: new_links}
 
 
 def test_nothing_listening() -> None:

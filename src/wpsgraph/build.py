@@ -17,8 +17,10 @@ import pyoxigraph as ox
 
 from wpsgraph.errors import WpsgraphError
 from wpsgraph.importer import ImportedPlan, read_plans
+from wpsgraph.linker import link_plan, link_quads
 from wpsgraph.reference import Located, Reference, load_reference
 from wpsgraph.store import fill, load_turtle_quads, open_store, write_dumps
+from wpsgraph.themes import Themes, load_themes
 from wpsgraph.validate import ValidationReport, validate
 from wpsgraph.vocab import DEFAULT_BASE, Iris
 
@@ -72,6 +74,7 @@ class BuildResult:
     report: ValidationReport
     located: dict[str, Located]
     timings: dict[str, float] = field(default_factory=dict)
+    themes: Themes = field(default_factory=Themes)
 
     @property
     def triples(self) -> int:
@@ -96,6 +99,7 @@ def build_graph(
     base: str = DEFAULT_BASE,
     check: bool = True,
     plan_files: list[Path] | None = None,
+    raise_on_violation: bool = True,
 ) -> BuildResult:
     """Import every plan, load everything into an in-memory store and validate it.
 
@@ -107,6 +111,14 @@ def build_graph(
     timer = _Timer(timings)
     ref = timer.run("reference", lambda: load_reference(project.data, ids))
     plans = timer.run("import", lambda: read_plans(project.data, ref, ids, only=plan_files))
+    themes = timer.run("themes", lambda: load_themes(project.data, ref, ids))
+
+    def link() -> dict[str, list[ox.Quad]]:
+        return {
+            p.plan_id: list(link_quads(p, link_plan(p, ref, themes, ids), ref, ids)) for p in plans
+        }
+
+    links = timer.run("link", link)
     ontology = timer.run(
         "ontology", lambda: load_turtle_quads(project.ontology, ids.graph("ontology"))
     )
@@ -115,11 +127,13 @@ def build_graph(
     def load() -> None:
         fill(store, ontology)
         fill(store, ref.quads)
+        fill(store, themes.quads)
         for plan in plans:
             fill(store, plan.quads)
+            fill(store, links[plan.plan_id])
 
     timer.run("store", load)
-    located = dict(ref.located)
+    located = dict(ref.located) | themes.located
     for plan in plans:
         located.update(plan.located)
     report = ValidationReport()
@@ -127,17 +141,17 @@ def build_graph(
         report = timer.run(
             "validate",
             lambda: validate(
-                {p.plan_id: p.quads for p in plans},
-                ref.quads,
+                {p.plan_id: p.quads + links[p.plan_id] for p in plans},
+                ref.quads + themes.quads,
                 shapes_dir=project.shapes,
                 ontology_dir=project.ontology,
                 located=located,
                 store=store,
             ),
         )
-        if not report.conforms:
+        if raise_on_violation and not report.conforms:
             raise ValidationFailed(report)
-    return BuildResult(store, ids, ref, plans, report, located, timings)
+    return BuildResult(store, ids, ref, plans, report, located, timings, themes=themes)
 
 
 def build(

@@ -24,7 +24,6 @@ from wpsgraph.errors import DataError, WpsgraphError
 from wpsgraph.query import list_queries, load_query, run_query
 from wpsgraph.remote import Endpoint, PublishError, check_url, publish, run_query_remote
 from wpsgraph.store import DUMP_FORMATS, DUMP_NAME, export, open_store
-from wpsgraph.validate import validate
 from wpsgraph.vocab import DEFAULT_BASE
 
 
@@ -150,15 +149,8 @@ def validate_cmd(
     violation or on any error in the files themselves.
     """
     project = _project(ctx, data)
-    result = build_graph(project, check=False, plan_files=list(files) or None)
-    report = validate(
-        {p.plan_id: p.quads for p in result.plans},
-        result.reference.quads,
-        shapes_dir=project.shapes,
-        ontology_dir=project.ontology,
-        located=result.located,
-        store=result.store,
-    )
+    result = build_graph(project, plan_files=list(files) or None, raise_on_violation=False)
+    report = result.report
     shown = report.violations if quiet else report.results
     for r in shown:
         click.echo(str(r))

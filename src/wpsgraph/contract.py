@@ -267,3 +267,40 @@ ACTOR = Record(
     name="actor",
     node_name=lambda v: f"actor {v.get('id', '?')}",
 )
+
+THEME_MATCH = Record(
+    {
+        "terms": (ListOf(Str(nonempty=True)), True),
+        "exclude": (_texts(), False),
+    },
+    name="match rules",
+)
+
+THEME = Record(
+    {
+        "id": (Str(pattern=SLUG), True),
+        "label": (Str(), True),
+        "definition": (Str(), True),
+        "scope_note": (Str(), False),
+        "broader": (Str(pattern=SLUG), False),
+        "match": (THEME_MATCH, False),
+        "notes": (_texts(), False),
+    },
+    name="theme",
+    node_name=lambda v: f"theme {v.get('id', '?')}",
+)
+
+INSTRUMENT_THEME = Record(
+    {"theme": (Str(pattern=SLUG), True), "why": (Str(nonempty=True), True)},
+    name="instrument theme",
+)
+
+INSTRUMENT_THEMES = Record(
+    {
+        "instrument": (Str(pattern=SLUG), True),
+        "themes": (ListOf(INSTRUMENT_THEME), True),
+        "notes": (_texts(), False),
+    },
+    name="instrument themes",
+    node_name=lambda v: f"themes of {v.get('instrument', '?')}",
+)

@@ -129,6 +129,12 @@ class Iris:
     def actor(self, aid: str) -> NamedNode:
         return self._n(f"actor/{aid}")
 
+    def theme(self, tid: str) -> NamedNode:
+        return self._n(f"theme/{tid}")
+
+    def theme_scheme(self) -> NamedNode:
+        return self._n("theme")
+
     def graph(self, name: str) -> NamedNode:
         """Named graphs: ``graph/plan/<id>``, ``graph/reference``, ``graph/ontology``."""
         return NamedNode(f"{self.base}/graph/{name}")

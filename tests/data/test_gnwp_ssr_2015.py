@@ -196,7 +196,10 @@ def test_references(corpus_store):
     # 12 nodes name UNSCR 1325 (category 1's heading and 11 recommendations: `grep -c 1325`
     # over lines 23-81 gives 12).
     res_1325 = "<https://w3id.org/wpsgraph/id/resolution/unscr-1325>"
-    where = f"?x wps:partOfPlan <{PLAN}> ; wps:addressesResolution {res_1325} . "
+    where = (
+        f"?x wps:partOfPlan <{PLAN}> . ?r a wps:InstrumentReference ; wps:referringNode ?x ; "
+        f"wps:instrument {res_1325} . "
+    )
     assert _count(corpus_store, where + f"FILTER(?x != <{PLAN}>)") == 12
 
 
