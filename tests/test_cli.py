@@ -70,7 +70,7 @@ def test_query_csv_and_json(fixture_copy: Path, tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["number"] for r in rows] == ["2.a"]
     code, out, _ = _run("query", "actions-without-indicator", "-f", "json", "--dump", dump)
-    assert json.loads(out)["results"]["bindings"][0]["number"]["value"] == "1.b"
+    assert json.loads(out)[0]["number"] == "1.b"
 
 
 def test_query_refuses_a_hostile_parameter() -> None:

@@ -92,11 +92,18 @@ def test_unknown_query_name_suggests(fixture_store: ox.Store) -> None:
 
 def test_json_output_is_sparql_results_json(fixture_store: ox.Store) -> None:
     result = run_query(fixture_store, "actions-without-indicator", directory=QUERIES)
-    doc = json.loads(result.to_json())
+    doc = json.loads(result.render("sparql-json"))
     assert doc["head"]["vars"] == ["plan", "number", "action"]
     (binding,) = doc["results"]["bindings"]
     assert binding["number"] == {"type": "literal", "value": "1.b"}
     assert binding["action"]["xml:lang"] == "en"
+
+
+def test_json_output_is_a_list_of_rows(fixture_store: ox.Store) -> None:
+    result = run_query(fixture_store, "actions-without-indicator", directory=QUERIES)
+    assert json.loads(result.render("json")) == [
+        {"plan": "fx-nap-2020", "number": "1.b", "action": "Fund women's organisations"}
+    ]
 
 
 def test_tsv_keeps_one_row_per_line(fixture_store: ox.Store) -> None:

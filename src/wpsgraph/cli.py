@@ -21,7 +21,7 @@ import click
 from wpsgraph import __version__
 from wpsgraph.build import BuildResult, Project, ValidationFailed, build, build_graph
 from wpsgraph.errors import DataError, WpsgraphError
-from wpsgraph.query import list_queries, load_query, run_query
+from wpsgraph.query import FORMATS, list_queries, load_query, run_query
 from wpsgraph.remote import Endpoint, PublishError, check_url, publish, run_query_remote
 from wpsgraph.store import DUMP_FORMATS, DUMP_NAME, export, open_store
 from wpsgraph.vocab import DEFAULT_BASE
@@ -230,7 +230,7 @@ def _remote_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
+    type=click.Choice(FORMATS),
     default="table",
     show_default=True,
 )
@@ -363,6 +363,32 @@ def publish_cmd(
         click.echo(exc.report.table(), err=True)
         raise
     click.echo(report.table())
+
+
+@main.command("evaluate")
+@click.option(
+    "--gold",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=Path("tests/gold/links.yaml"),
+    show_default=True,
+    help="The hand-labelled gold set.",
+)
+@click.option("--show-errors", is_flag=True, help="List every missed and every extra link.")
+@click.pass_context
+@_guard
+def evaluate_cmd(ctx: click.Context, gold: Path, show_errors: bool) -> None:
+    """Precision and recall of the linker against a hand-labelled gold set."""
+    from wpsgraph.evaluate import evaluate
+
+    result = build_graph(_project(ctx), check=False)
+    ev = evaluate(result, gold)
+    click.echo(ev.text())
+    if show_errors:
+        for name, score in (("explicit", ev.explicit), ("thematic", ev.thematic)):
+            click.echo(f"\n{name}: missed")
+            click.echo("\n".join(f"  {m}" for m in score.misses) or "  none")
+            click.echo(f"{name}: extra")
+            click.echo("\n".join(f"  {m}" for m in score.extras) or "  none")
 
 
 @main.command("export")

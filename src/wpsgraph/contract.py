@@ -283,6 +283,7 @@ THEME = Record(
         "definition": (Str(), True),
         "scope_note": (Str(), False),
         "broader": (Str(pattern=SLUG), False),
+        "pillar": (Bool(), False),
         "match": (THEME_MATCH, False),
         "notes": (_texts(), False),
     },

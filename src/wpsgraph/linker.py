@@ -199,10 +199,9 @@ def link_quads(plan: ImportedPlan, links: list[Link], ref: Reference, ids: Iris)
         yield t(s, wps.linkTo, target)
         yield t(s, wps.basis, Literal(link.basis))
         yield t(s, wps.partOfPlan, piri)
-        for words in link.evidence:
-            yield t(s, wps.evidence, Literal(words))
-        for rule in link.rules:
-            yield t(s, wps.rule, Literal(rule))
+        # one literal each, in the order found, so that every store reads them alike
+        yield t(s, wps.evidence, Literal(" | ".join(link.evidence)))
+        yield t(s, wps.rule, Literal("; ".join(link.rules)))
         for theme in link.via:
             yield t(s, wps.viaTheme, ids.theme(theme))
         yield t(link.action, shortcut, target)

@@ -37,6 +37,7 @@ from wpsgraph.errors import WpsgraphError
 from wpsgraph.vocab import PREFIXES, xsd
 
 PARAM_KINDS = ("iri", "string", "integer", "year")
+FORMATS = ("table", "csv", "tsv", "json", "sparql-json")
 _LOCAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
@@ -230,8 +231,17 @@ class QueryResult:
         if fmt == "tsv":
             return self.to_csv("\t")
         if fmt == "json":
+            return self.to_records()
+        if fmt == "sparql-json":
             return self.to_json()
-        raise QueryError(f"unknown format '{fmt}'; use table, csv, tsv or json")
+        raise QueryError(f"unknown format '{fmt}'; use {', '.join(FORMATS)}")
+
+    def to_records(self) -> str:
+        """A JSON array of row objects (plain values), for scripts and spreadsheets."""
+        if self.boolean is not None:
+            return json.dumps(self.boolean)
+        rows = [dict(zip(self.variables, r, strict=True)) for r in self.values()]
+        return json.dumps(rows, ensure_ascii=False, indent=1)
 
 
 def _plain(term: object) -> str:

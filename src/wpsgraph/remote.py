@@ -17,6 +17,7 @@ wpsgraph.remote.RemoteError: 'ftp://x/query' is not an http(s) URL
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -33,6 +34,7 @@ from wpsgraph.errors import WpsgraphError
 from wpsgraph.query import PREFIX_BLOCK, Query, QueryResult, bind
 
 TRANSIENT_STATUS = {429, 502, 503, 504}
+_WHERE = re.compile(r"^[^#\n]*?\bWHERE\s*\{", re.I | re.M)
 
 
 class RemoteError(WpsgraphError):
@@ -162,6 +164,14 @@ def select_json(endpoint: Endpoint, text: str, graphs: list[str] | None = None) 
     for g in graphs or []:
         sparql.addDefaultGraph(g)
     sparql.setQuery(text)
+    # SPARQLWrapper guesses the query form with a regular expression that mistakes words
+    # such as "addressee" for the update keyword ADD; the library only reads, so say so.
+    body = "\n".join(
+        line
+        for line in text.splitlines()
+        if not line.lstrip().startswith(("#", "PREFIX", "prefix", "BASE", "base"))
+    )
+    sparql.queryType = "ASK" if re.match(r"\s*ASK\b", body, re.I) else "SELECT"
     attempt = 0
     while True:
         try:
@@ -227,14 +237,20 @@ def run_query_remote(
     :func:`wpsgraph.query.run_query` on the embedded store.
 
     Parameters become one RDF term each (validated exactly as for the embedded store) and
-    are bound with a trailing ``VALUES`` block, serialised by pyoxigraph, never pasted.
+    are bound with a ``VALUES`` block of terms serialised by pyoxigraph, never pasted.
     """
     subs = bind(query, params or {}, id_base)
     text = PREFIX_BLOCK + query.text
     if subs:
+        # The block goes first inside the outer WHERE, so that FILTERs see the bound value
+        # (a trailing VALUES would join only after the WHERE clause is evaluated).
         names = " ".join(str(v) for v in subs)
         values = " ".join(str(t) for t in subs.values())
-        text += f"\nVALUES ({names}) {{ ({values}) }}\n"
+        where = _WHERE.search(text)
+        if where is None:
+            raise RemoteError(f"query {query.name}: no WHERE {{ to bind parameters in")
+        block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
+        text = text[: where.end()] + block + text[where.end() :]
     graphs = sorted(graph_counts(endpoint, graph_prefix))
     doc = select_json(endpoint, text, graphs)
     if "boolean" in doc:

@@ -194,6 +194,8 @@ def _emit(themes: Themes, ref: Reference, ids: Iris):  # type: ignore[no-untyped
         where = themes.located[s.value]
         yield t(s, rdf.type, wps.Theme)
         yield t(s, rdf.type, skos.Concept)
+        if c.get("pillar"):
+            yield t(s, rdf.type, wps.Pillar)
         yield t(s, skos.inScheme, scheme)
         yield t(s, rdfs.label, Literal(c["label"], language="en"))
         yield t(s, skos.prefLabel, Literal(c["label"], language="en"))
