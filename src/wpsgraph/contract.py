@@ -292,7 +292,11 @@ THEME = Record(
 )
 
 INSTRUMENT_THEME = Record(
-    {"theme": (Str(pattern=SLUG), True), "why": (Str(nonempty=True), True)},
+    {
+        "theme": (Str(pattern=SLUG), True),
+        "core": (Bool(), False),
+        "why": (Str(nonempty=True), True),
+    },
     name="instrument theme",
 )
 

@@ -151,7 +151,7 @@ def link_plan(plan: ImportedPlan, ref: Reference, themes: Themes, ids: Iris) -> 
                     [f"theme {rule.theme}: {', '.join(words)}"],
                 )
             )
-            for iid, _why in themes.instruments_of(rule.theme):
+            for iid in themes.instruments_of(rule.theme):
                 if iid in explicit:
                     continue
                 kind = "resolution" if iid in ref.resolutions else "instrument"

@@ -83,17 +83,19 @@ class Themes:
     rules: list[Rule] = field(default_factory=list)
     # instrument id -> [(theme id, justification)]
     of_instrument: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # instrument id -> its core themes, through which the linker links actions to it
+    core: dict[str, set[str]] = field(default_factory=dict)
     quads: list[Quad] = field(default_factory=list)
     located: dict[str, Located] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
 
-    def instruments_of(self, theme: str) -> list[tuple[str, str]]:
-        """(instrument id, justification) of every instrument about ``theme``."""
+    def instruments_of(self, theme: str) -> list[str]:
+        """Every instrument for which ``theme`` is core (all its themes, when none is
+        marked core): the targets of thematic links through that theme."""
         return [
-            (iid, why)
+            iid
             for iid, pairs in self.of_instrument.items()
-            for t, why in pairs
-            if t == theme
+            if theme in (self.core.get(iid) or {t for t, _ in pairs})
         ]
 
 
@@ -176,6 +178,8 @@ def _instrument_themes(data: Path, ref: Reference, out: Themes) -> list[Issue]:
                     )
                 )
             pairs.append((entry["theme"], entry["why"]))
+            if entry.get("core"):
+                out.core.setdefault(iid, set()).add(entry["theme"])
     return issues
 
 
@@ -221,6 +225,8 @@ def _emit(themes: Themes, ref: Reference, ids: Iris):  # type: ignore[no-untyped
         target = ref.instrument_iri(iid, ids)
         for tid, why in pairs:
             q = NamedNode(f"{target.value}/theme/{tid}")
+            if tid in themes.core.get(iid, ()):
+                yield t(q, wps.core, Literal(True))
             yield t(target, wps.addressesTheme, ids.theme(tid))
             yield t(q, rdf.type, wps.InstrumentTheme)
             yield t(q, rdfs.label, Literal(f"{iid} is about {tid}", language="en"))
