@@ -373,15 +373,22 @@ def publish_cmd(
     show_default=True,
     help="The hand-labelled gold set.",
 )
+@click.option(
+    "--split",
+    type=click.Choice(["all", "dev", "test"]),
+    default="all",
+    show_default=True,
+    help="dev: the half for tuning rules; test: the held-out half.",
+)
 @click.option("--show-errors", is_flag=True, help="List every missed and every extra link.")
 @click.pass_context
 @_guard
-def evaluate_cmd(ctx: click.Context, gold: Path, show_errors: bool) -> None:
+def evaluate_cmd(ctx: click.Context, gold: Path, split: str, show_errors: bool) -> None:
     """Precision and recall of the linker against a hand-labelled gold set."""
     from wpsgraph.evaluate import evaluate
 
     result = build_graph(_project(ctx), check=False)
-    ev = evaluate(result, gold)
+    ev = evaluate(result, gold, split)
     click.echo(ev.text())
     if show_errors:
         for name, score in (("explicit", ev.explicit), ("thematic", ev.thematic)):
