@@ -404,7 +404,7 @@ def test_action_references(corpus_store):
         "1.a"
     )  # line 153 and footnote 1, line 159
     assert refs("4.c") == {"rome-statute"}  # "Statue of Rome", line 173
-    assert refs("19.c") == {"arms-trade-treaty"}  # line 269
+    assert refs("19.c") == {"arms-trade-treaty", "arms-trade-treaty-article-7-4"}  # line 269
     assert refs("19.b") == {"cluster-munitions-convention", "mine-ban-convention"}  # line 268
     assert refs("37.") == {"unscr-1325"}  # line 367
 
