@@ -14,14 +14,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-site: $(STAMP)
+# The site's browser components (Yasqe, Yasr, Oxigraph WebAssembly) and axe-core, pinned
+# by package-lock.json; the build copies the files it needs into dist/site/vendor/.
+NODE := node_modules/.package-lock.json
+$(NODE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE)
+
+site: $(STAMP) $(NODE)
 	$(BIN)/wpsgraph build --out dist
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(NODE)
 	$(BIN)/pytest
 
 test: lint pytest

@@ -178,10 +178,10 @@ def build(
         timer = _Timer(result.timings)
         dumps = timer.run("dumps", lambda: write_dumps(result.store, tmp, result.ids))
         if site:
-            pages = timer.run("site", lambda: build_site(result, project, tmp / "site"))
-            (tmp / "site" / "dumps").mkdir()
-            for dump in dumps:  # the site carries its own dumps, for a static host
-                shutil.copy2(dump, tmp / "site" / "dumps" / dump.name)
+            # the site carries its own dumps (and gzip copies), for a static host
+            pages = timer.run(
+                "site", lambda: build_site(result, project, tmp / "site", dumps=dumps)
+            )
             log(f"site: {pages} pages")
         _swap(tmp, out)
     except BaseException:

@@ -1,0 +1,153 @@
+"""build_site: one scan of the store, then every page and data file of the site."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from wpsgraph.query import list_queries
+from wpsgraph.site import dataset, files, views
+from wpsgraph.site.files import Dump
+from wpsgraph.site.graph import Graph, Resource
+from wpsgraph.site.page import resource_page
+from wpsgraph.site.render import Pages
+from wpsgraph.site.vendor import copy_vendor
+from wpsgraph.vocab import PREFIXES, WPS, dcterms, org, owl, prov, rdf, rdfs, skos, wps
+
+if TYPE_CHECKING:
+    from wpsgraph.build import BuildResult, Project
+
+DUMP_TEXT = {
+    "wpsgraph.trig": "TriG (one named graph per plan)",
+    "wpsgraph.nq": "N-Quads",
+    "wpsgraph.nt": "N-Triples (graphs merged)",
+    "wpsgraph.jsonld": "JSON-LD",
+}
+
+
+def build_site(
+    result: BuildResult, project: Project, out: Path, *, dumps: Sequence[Path] = ()
+) -> int:
+    """Write the site for a built graph into ``out``; return the number of HTML pages.
+
+    ``dumps`` (the files :func:`wpsgraph.store.write_dumps` wrote) are copied into
+    ``out/dumps/`` with a gzip copy each, and described in VoID and DCAT.
+    """
+    graph = Graph(result.store.quads_for_pattern(None, None, None, None), result.ids.id)
+    site_url = result.ids.base + "/"
+    out.mkdir(parents=True, exist_ok=True)
+    static = project.site / "static"
+    if static.is_dir():
+        shutil.copytree(static, out / "static", dirs_exist_ok=True)
+    versions = copy_vendor(project.root / "node_modules", out / "vendor")
+    dump_list = files.copy_dumps(dumps, out / "dumps", DUMP_TEXT)
+    queries = list_queries(project.queries) if project.queries.is_dir() else []
+    plans = views.members(graph, "ActionPlan")
+    by_focus = views.warnings_by_focus(result.report.warnings)
+    pages = Pages(graph, project.site / "templates", out, _globals(graph, plans, dump_list))
+    for r in graph.local():
+        _resource_page(pages, graph, r, by_focus)
+    stats = views.plan_stats(graph, plans)
+    for s in stats:
+        s["warnings"] = len(views.plan_warnings(graph, s["r"], by_focus))
+    pages.write(
+        "index.html",
+        "index.html",
+        script=dataset.schema_org(plans, graph, dump_list, site_url),
+        stats=stats,
+        reference=[(title, views.members(graph, cls)) for _, title, cls, _ in views.INDEXES[1:]],
+        queries=queries,
+        licence=dataset.LICENCE,
+        site_url=site_url,
+        cite_date=dataset.build_date(),
+    )
+    for file, title, cls, intro in views.INDEXES:
+        pages.write(
+            file, "class_index.html", title=title, intro=intro, members=views.members(graph, cls)
+        )
+    pages.write("ontology.html", "ontology.html", terms=_ontology_terms(graph))
+    pages.write("search.html", "search.html")
+    examples = [
+        {
+            "name": q.name,
+            "title": q.title,
+            "query": _prefixed(q.text),
+            "params": [p.name for p in q.params],
+        }
+        for q in queries
+    ]
+    (out / "queries.json").write_text(
+        json.dumps(examples, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    short = {**PREFIXES, "id": graph.id_base}
+    pages.write(
+        "sparql.html",
+        "sparql.html",
+        examples=examples,
+        versions=versions,
+        prefixes=json.dumps(short, sort_keys=True),
+    )
+    (out / "search.json").write_text(files.search_index(graph, graph.local()), encoding="utf-8")
+    dataset.write_dataset_files(
+        dataset.dataset_description(graph, plans, dump_list, site_url, len(result.store)), out
+    )
+    (out / ".htaccess").write_text(files.htaccess(result.ids.base), encoding="utf-8")
+    (out / "sitemap.xml").write_text(dataset.sitemap(pages.written, site_url), encoding="utf-8")
+    (out / "robots.txt").write_text(dataset.robots(site_url), encoding="utf-8")
+    return pages.count
+
+
+def _resource_page(pages: Pages, graph: Graph, r: Resource, by_focus: dict[str, Any]) -> None:
+    path = graph.path(r.iri)
+    assert path is not None
+    jsonld = files.write_resource_files(r, pages.out / path)
+    template = views.template_for(graph, r)
+    if not pages.has(template):
+        template = "resource.html"
+    page = resource_page(graph, r, path, template, by_focus)
+    pages.write(path + ".html", template, script=files.script_json(jsonld), **vars(page))
+
+
+def _globals(graph: Graph, plans: list[Resource], dumps: list[Dump]) -> dict[str, Any]:
+    return {
+        "site_title": "wpsgraph",
+        "plans": plans,
+        "label": graph.label,
+        "short_label": lambda r: views.short_label(graph, r),
+        "res": graph.res,
+        "is_a": graph.is_a,
+        "WPS": WPS,
+        "wps": wps,
+        "rdf": rdf,
+        "rdfs": rdfs,
+        "skos": skos,
+        "dcterms": dcterms,
+        "prov": prov,
+        "org": org,
+        "owl": owl,
+        "dumps": dumps,
+        "prop_node": ox.NamedNode,
+        "children": lambda r, prop: views.children(graph, r, prop),
+        "indexes": views.INDEXES,
+    }
+
+
+def _ontology_terms(graph: Graph) -> list[Resource]:
+    terms = [r for r in graph.res.values() if r.iri.startswith(WPS) and r.triples]
+    return sorted(terms, key=lambda r: (not r.iri[len(WPS)].isupper(), r.iri.lower()))
+
+
+def _prefixed(text: str) -> str:
+    """A library query with the PREFIX lines it needs (``run_query`` adds them all)."""
+    lines = text.splitlines(keepends=True)
+    head = 0
+    while head < len(lines) and lines[head].startswith("#"):
+        head += 1
+    used = [p for p in PREFIXES if f"{p}:" in text]
+    prefixes = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used)
+    return "".join(lines[:head]) + prefixes + "".join(lines[head:])

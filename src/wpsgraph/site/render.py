@@ -1,0 +1,99 @@
+"""Templates to files: one jinja2 environment (autoescape on), relative links per page."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pyoxigraph as ox
+from markupsafe import Markup
+
+from wpsgraph.site.graph import Graph
+from wpsgraph.vocab import WPS
+
+
+def relative(target: str, here: str) -> str:
+    """The link from a page in folder ``here`` to ``target`` (both relative to the site
+    root, normalised): what ``posixpath.relpath`` gives, without its cost per link.
+
+    >>> relative("id/plan/x.ttl", "id/plan"), relative("index.html", "id/plan")
+    ('x.ttl', '../../index.html')
+    """
+    t = target.split("/")
+    h = here.split("/") if here else []
+    i = 0
+    while i < len(h) and i < len(t) - 1 and h[i] == t[i]:
+        i += 1
+    return "/".join([".."] * (len(h) - i) + t[i:])
+
+
+class Pages:
+    """Renders templates to files, with relative links from each page."""
+
+    def __init__(self, graph: Graph, templates: Path, out: Path, globals_: dict[str, Any]):
+        self.graph = graph
+        self.out = out
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(globals_)
+        self.written: list[str] = []
+
+    def has(self, template: str) -> bool:
+        try:
+            self.env.get_template(template)
+        except jinja2.TemplateNotFound:
+            return False
+        return True
+
+    def write(self, path: str, template: str, *, script: str = "", **ctx: Any) -> None:
+        """Render ``template`` to ``path``; ``script`` is JSON already made safe for a
+        ``<script>`` element (see :func:`wpsgraph.site.files.script_json`)."""
+        here = posixpath.dirname(path)
+
+        def url(target: str) -> str:
+            return relative(target, here)
+
+        def link(term: Any) -> dict[str, str]:
+            """A term as {label, href, kind, lang} for the templates."""
+            if isinstance(term, ox.Literal):
+                return {
+                    "label": term.value,
+                    "href": "",
+                    "kind": "literal",
+                    "lang": term.language or "",
+                }
+            if isinstance(term, ox.BlankNode):  # e.g. an owl:unionOf class expression
+                return {
+                    "label": "(a class expression; see the Turtle)",
+                    "href": "",
+                    "kind": "literal",
+                    "lang": "",
+                }
+            iri = term.value if hasattr(term, "value") else str(term)
+            target = self.graph.path(iri)
+            if target is not None:
+                href = url(target + ".html")
+            elif iri.startswith(WPS):
+                href = url("ontology.html") + "#" + iri[len(WPS) :]
+            else:
+                href = iri
+            return {"label": self.graph.label(iri), "href": href, "kind": "iri", "lang": ""}
+
+        html = self.env.get_template(template).render(
+            url=url, link=link, path=path, script=Markup(script), **ctx
+        )
+        dest = self.out / path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(html, encoding="utf-8")
+        self.written.append(path)
+
+    @property
+    def count(self) -> int:
+        return len(self.written)

@@ -1,0 +1,291 @@
+"""The generated site in a real headless Chromium (driven by Playwright).
+
+Pages load with no console error and fetch nothing from another site; the SPARQL page
+runs a query in the in-browser Oxigraph and shows what ``run_query`` gives on the
+store; the search finds an action by a word of its wording; hostile plan text stays
+text; axe-core finds no serious or critical accessibility violation. Screenshots of the
+main page types go to ``docs/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, require
+
+from wpsgraph.build import BuildResult, Project, build
+from wpsgraph.query import parse_query, run_query
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+DOCS = REPO / "docs"
+ACTION = "id/plan/fx-nap-2020/action/2-a.html"
+PAGES = {
+    "home": "index.html",
+    "plan": "id/plan/fx-nap-2020.html",
+    "action": ACTION,
+    "resolution": "id/resolution/unscr-1820.html",
+    "actor": "id/actor/fx-foreign-affairs.html",
+    "actors": "actors.html",
+    "search": "search.html?q=mediators",
+    "sparql": "sparql.html",
+}
+HOSTILE = "Fund {{ 7*7 }} {% if true %}x{% endif %} </script><script>alert(1)</script> 'it' \"q\""
+
+
+def _chromium() -> str | None:
+    for name in (os.environ.get("CHROMIUM", ""), "/usr/bin/chromium", "chromium"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def _serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    chromium = _chromium()
+    require(chromium is not None, "Chromium (apt install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "Python playwright (pip install -e '.[dev]')")
+        raise
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def served(fixture_build: tuple[BuildResult, Path]) -> Iterator[str]:
+    server, url = _serve(fixture_build[1] / "site")
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Visit:
+    """One page in a fresh context: console errors and requests to other sites noted
+    (and such requests refused), alert dialogs recorded."""
+
+    def __init__(self, browser: Any, base: str) -> None:
+        self.base = base
+        self.context = browser.new_context(viewport={"width": 1200, "height": 900})
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("dialog", self._dialog)
+
+    def _route(self, route: Any) -> None:
+        if route.request.url.startswith(self.base) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def _console(self, msg: Any) -> None:
+        if msg.type == "error":
+            self.errors.append(msg.text)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, path: str) -> Any:
+        self.page.goto(self.base + path, wait_until="load")
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser: Any, served: str) -> Iterator[Visit]:
+    v = Visit(browser, served)
+    try:
+        yield v
+    finally:
+        v.close()
+
+
+def _sparql_ready(page: Any) -> None:
+    page.wait_for_selector("#run:not([disabled])")
+
+
+def _run_sparql(page: Any, query: str) -> list[str]:
+    """Put ``query`` in the editor, run it, return the cells of the first result row."""
+    page.evaluate("q => document.querySelector('.CodeMirror').CodeMirror.setValue(q)", query)
+    page.click("#run")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('Done')")
+    page.wait_for_selector(".yasr table tbody tr td")
+    cells = page.locator(".yasr table tbody tr").first.locator("td").all_inner_texts()
+    return [c.strip() for c in cells]
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_loads_without_console_error(visit: Visit, name: str) -> None:
+    page = visit.open(PAGES[name])
+    if name == "sparql":
+        _sparql_ready(page)
+    if name == "search":
+        page.wait_for_selector("#search-results li")
+    page.wait_for_timeout(200)
+    assert visit.errors == []
+    assert visit.outside == []
+    assert page.locator("h1").count() == 1
+
+
+def test_sparql_page_counts_as_run_query_does(
+    visit: Visit, fixture_build: tuple[BuildResult, Path]
+) -> None:
+    page = visit.open("sparql.html")
+    _sparql_ready(page)
+    store = fixture_build[0].store
+    for text in (
+        "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a wps:Action }",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    ):
+        expected = run_query(store, parse_query("count", text)).values()[0][0]
+        prefixes = "PREFIX wps: <https://w3id.org/wpsgraph/ontology#>\n"
+        cells = _run_sparql(page, prefixes + text)
+        shown = re.search(r"\d+", cells[-1])
+        assert shown is not None and shown.group(0) == str(expected), (text, cells)
+    assert visit.errors == [] and visit.outside == []
+
+
+def test_sparql_page_offers_the_query_library(visit: Visit) -> None:
+    page = visit.open("sparql.html")
+    _sparql_ready(page)
+    page.select_option("#examples", "plans-overview")
+    editor = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    assert editor.startswith("# title: Plans at a glance")
+    page.click("#run")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('Done')")
+    page.wait_for_selector(".yasr table tbody tr td")
+    assert "fx-nap-2020" in page.locator(".yasr table tbody").inner_text()
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "site-sparql.png"))
+    assert visit.errors == [] and visit.outside == []
+
+
+def test_search_finds_an_action_by_a_word_of_its_wording(visit: Visit) -> None:
+    page = visit.open("index.html")
+    page.fill("#site-q", "prosecute")
+    page.press("#site-q", "Enter")
+    page.wait_for_selector("#search-results li")
+    hrefs = [a.get_attribute("href") for a in page.locator("#search-results li a").all()]
+    assert ACTION in hrefs
+    page.fill("#search-q", "no-such-word-anywhere")
+    page.press("#search-q", "Enter")
+    page.wait_for_function("document.getElementById('search-status').textContent === '0 results'")
+    assert visit.errors == []
+
+
+def test_screenshots_of_plan_and_action_pages(visit: Visit) -> None:
+    DOCS.mkdir(exist_ok=True)
+    for name in ("plan", "action"):
+        page = visit.open(PAGES[name])
+        page.screenshot(path=str(DOCS / f"site-{name}.png"))
+        assert (DOCS / f"site-{name}.png").stat().st_size > 10_000
+    assert visit.errors == []
+
+
+@pytest.mark.parametrize("name", ["home", "plan", "action", "resolution", "search", "sparql"])
+def test_no_serious_accessibility_violation(visit: Visit, name: str) -> None:
+    require(AXE.is_file(), "axe-core (npm ci)")
+    page = visit.open(PAGES[name])
+    if name == "sparql":
+        _sparql_ready(page)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, { resultTypes: ['violations'] })")
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, "\n".join(bad)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture project with a plan whose wording tries markup, template syntax and
+    script injection; built and served."""
+    root = tmp_path_factory.mktemp("hostile")
+    data = root / "data"
+    shutil.copytree(REPO / "tests" / "fixtures" / "data", data)
+    plan = data / "plans" / "fx-nap-2020.yaml"
+    text = plan.read_text(encoding="utf-8")
+    quoted = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
+    text = text.replace("text: Fund women's organisations", f'text: "{quoted}"')
+    assert quoted in text
+    plan.write_text(text, encoding="utf-8")
+    build(Project(REPO, data_dir=data), root / "dist")
+    server, url = _serve(root / "dist" / "site")
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_hostile_plan_text_renders_inert(browser: Any, hostile_site: str) -> None:
+    v = Visit(browser, hostile_site)
+    try:
+        for path in ("id/plan/fx-nap-2020/action/1-b.html", "id/plan/fx-nap-2020.html"):
+            page = v.open(path)
+            page.wait_for_timeout(200)
+            assert HOSTILE in page.locator("main").inner_text()
+            # one script element: the JSON-LD block; nothing the plan text added
+            assert page.locator("script").count() == 1
+            assert page.locator("script").first.get_attribute("type") == "application/ld+json"
+        page = v.open("search.html?q=fund")
+        page.wait_for_selector("#search-results li")
+        assert HOSTILE in page.locator("#search-results").inner_text()
+        assert v.dialogs == [] and v.errors == []
+    finally:
+        v.close()
+
+
+def test_sparql_page_reports_a_syntax_error(visit: Visit) -> None:
+    page = visit.open("sparql.html")
+    _sparql_ready(page)
+    page.evaluate("document.querySelector('.CodeMirror').CodeMirror.setValue('SELECT nonsense')")
+    page.click("#run")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('Error')")
+    assert not page.locator("#run").is_disabled()  # ready for the next query
+    assert visit.outside == []
