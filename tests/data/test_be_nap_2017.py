@@ -8,6 +8,9 @@ DEPARTMENTS; the GOAL cell is filled only in the first row of each goal.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 PLAN = "https://w3id.org/wpsgraph/id/plan/be-nap-2017"
@@ -433,9 +436,17 @@ def test_statements(corpus_store):
 
 def test_defects(corpus_store):
     # 13 nodes with a recorded source defect: the plan (French abbreviations, garbled line 57),
-    # objectives 3 and 5, goals 24 and 28, lines of action 1.a, 4.c, 6.c, 10.d, 13.c, 22.a,
+    # objective 3, goals 24 and 28, lines of action 1.a, 4.a, 4.c, 6.c, 10.d, 13.c, 22.a,
     # 29.a, and the indicator printed on continuation line 229.
+    # Second-curator review: objective 5 had a defect "line 327 ends without a full stop",
+    # but `sed -n 327p` ends "... of Belgian Development Cooperation." -- removed; 4.a
+    # ("International Criminal Justice Court", line 171, a mistranslation) -- added.
     assert _count(corpus_store, f"?x wps:partOfPlan <{PLAN}> ; wps:sourceDefect ?d .") == 13
+    assert _texts(corpus_store, f"<{PLAN}/objective/5>", "wps:sourceDefect") == []
+    assert any(
+        "International Criminal Justice Court" in d
+        for d in _texts(corpus_store, _action("4.a"), "wps:sourceDefect")
+    )
     for node in (_action("10.d"), _action("29.a"), _goal("28"), f"<{PLAN}/indicator/13-c-2>"):
         assert _texts(corpus_store, node, "wps:sourceDefect")
     lines = _select(
@@ -456,3 +467,54 @@ def test_source_lines(corpus_store):
     for number, line in (("1.a", 153), ("14.e", 234), ("24.e", 309), ("29.f", 345), ("37.", 367)):
         rows = _select(corpus_store, f"SELECT ?l WHERE {{ {_action(number)} wps:sourceLine ?l }}")
         assert [int(row["l"].value) for row in rows] == [line]
+
+
+SOURCE = Path(__file__).resolve().parents[2] / "data/sources/000_86cbbdb601da72d5.txt"
+
+
+def _source_rows() -> dict[str, dict]:
+    """The 111 table rows of the source, `grep -nP '^\\d+\\.[a-z]?\\.?\\t'`, each with its
+    continuation line (a line that starts with a tab and holds a cell, printed after a page
+    break: 207, 220, 229, 263, 320) joined cell by cell with one space."""
+    rows: dict[str, dict] = {}
+    last = None
+    for n, line in enumerate(SOURCE.read_text(encoding="utf-8").split("\n"), 1):
+        if re.match(r"^\d+\.[a-z]?\.?\t", line):
+            cells = line.split("\t")
+            last = rows[cells[0]] = {"line": n, "cells": cells[:5], "cont": []}
+        elif last and line.startswith("\t") and line.strip():
+            cells = line.split("\t")
+            for i, c in enumerate(cells[:5]):
+                if c.strip():
+                    last["cells"][i] = f"{last['cells'][i]} {c.strip()}".strip()
+            last["cont"].append(n)
+        elif line.startswith(("OBJECTIVE", "ANNEXES")):
+            last = None
+    return rows
+
+
+def test_every_row_against_source(corpus_store):
+    # Second-curator check: every line of action, its INDICATORS cell (the indicators in
+    # order, joined with one space) and its DEPARTMENTS cell equal the source row, and its
+    # source line is the row's line.
+    rows = _source_rows()
+    assert len(rows) == 111
+    assert sorted(n for r in rows.values() for n in r["cont"]) == [207, 220, 229, 263, 320]
+    for number, row in rows.items():
+        _, goal, text, indicators, departments = row["cells"]
+        action = _action(number)
+        assert _texts(corpus_store, action, "wps:text") == [text], number
+        assert " ".join(_indicators(corpus_store, number)) == indicators, number
+        assert _texts(corpus_store, action, "wps:actorsAsWritten") == [departments], number
+        lines = _select(corpus_store, f"SELECT ?l WHERE {{ {action} wps:sourceLine ?l }}")
+        assert [int(r["l"].value) for r in lines] == [row["line"]], number
+        g = _goal(number.split(".")[0])  # the parent goal is the number's prefix
+        assert _count(corpus_store, f"{g} wps:hasAction {action} . BIND({g} AS ?x)") == 1
+        if goal:
+            assert _texts(corpus_store, g, "dcterms:title") == [goal], number
+
+
+def test_notes_added_in_review(corpus_store):
+    # action 11. (line 223): the EU transitional-justice framework is named but not curated
+    notes = _texts(corpus_store, _action("11."), "skos:editorialNote")
+    assert any("transitional justice" in n for n in notes)

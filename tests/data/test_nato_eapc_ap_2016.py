@@ -218,17 +218,52 @@ def test_actors(corpus_store):
     # 2.2 ("Admontes", line 31, garbled) and 2.3 (empty cell below it) have no actor.
     assert actors("2.2.") == set() and actors("2.3.") == set()
     assert _texts(corpus_store, _action("2.2."), "wps:actorsAsWritten") == ["Admontes"]
-    # 68 of 70 actions have a responsible actor.
-    assert _count(corpus_store, f"{ACT} ; wps:responsibleActor ?r .") == 68
+    # Merged implementing-entity cells: the empty cells that run from an outcome's first
+    # printed cell to its last row take that cell (3.2-3.3 line 33, 4.3-4.4 line 37,
+    # 5.2-5.3 lines 42-43, 19.2-19.7 line 117).
+    assert actors("3.3.") == actors("3.1.")
+    assert actors("4.4.") == actors("4.1.")
+    assert actors("5.3.") == actors("5.1.")
+    assert actors("19.7.") == {"nato-international-staff"}
+    # 67 of 70 actions have a responsible actor: not 2.2, 2.3 and 15.4.
+    # Second curator: changed from 68. 15.4 (line 98) has an empty cell in the middle of
+    # outcome 15, whose rows 15.2 and 15.3 (lines 96-97) each print their own, identical cell
+    # and 15.5 a different one (line 99): no merged cell can be read from the layout, so the
+    # actors inferred from 15.3 were removed.
+    assert actors("15.4.") == set()
+    assert _texts(corpus_store, _action("15.4."), "wps:actorsAsWritten") == []
+    assert _count(corpus_store, f"{ACT} ; wps:responsibleActor ?r .") == 67
 
 
 def test_defects(corpus_store):
-    # 24 nodes carry a source defect: the plan, 3 objectives (outcome 9, the areas
-    # cooperative-security and crisis-management...), 18 actions and 2 indicators (6.1.1, 16.5.2).
-    assert _count(corpus_store, f"?x wps:partOfPlan <{PLAN}> ; wps:sourceDefect ?d .") == 24
+    # 25 nodes carry a source defect: the plan, 3 objectives (outcome 9, the areas
+    # cooperative-security and crisis-management...), 19 actions and 2 indicators (6.1.1, 16.5.2).
+    # Second curator: changed from 24 (18 actions): 15.4 now records its empty
+    # implementing-entity cell (line 98) as a defect.
+    assert _count(corpus_store, f"?x wps:partOfPlan <{PLAN}> ; wps:sourceDefect ?d .") == 25
+    assert any(
+        "implementing-entity cell is empty" in d
+        for d in _texts(corpus_store, _action("15.4."), "wps:sourceDefect")
+    )
+    # 4.2: the rest of its text ("Voluntary National Contributions ...", line 38) is printed in
+    # the actions column, after the outcome title's continuation in the first column.
+    assert any(
+        "in the actions column" in d
+        for d in _texts(corpus_store, _action("4.2."), "wps:sourceDefect")
+    )
     defects = _texts(corpus_store, _action("11.2."), "wps:sourceDefect")
     assert any("truncated" in d for d in defects)
     assert any("17.3" in d for d in _texts(corpus_store, _action("2.2."), "wps:sourceDefect"))
+
+
+def test_outcome_9_under_area(corpus_store):
+    # Outcome 9 (line 64) follows a new table header (line 63) with no sub-area heading: it
+    # hangs directly off the area, not off the sub-area Public Diplomacy (line 55).
+    o9 = _outcome("9")
+    area = f"<{PLAN}/area/cross-cutting-enablers>"
+    public_diplomacy = f"<{PLAN}/sub-area/public-diplomacy>"
+    assert _count(corpus_store, f"{area} wps:hasObjective ?x . FILTER(?x = {o9})") == 1
+    assert _count(corpus_store, f"{public_diplomacy} wps:hasObjective ?x . FILTER(?x = {o9})") == 0
 
 
 def test_partners_statement(corpus_store):
