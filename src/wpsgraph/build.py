@@ -100,6 +100,7 @@ def build_graph(
     check: bool = True,
     plan_files: list[Path] | None = None,
     raise_on_violation: bool = True,
+    validator: str = "sparql",
 ) -> BuildResult:
     """Import every plan, load everything into an in-memory store and validate it.
 
@@ -147,6 +148,7 @@ def build_graph(
                 ontology_dir=project.ontology,
                 located=located,
                 store=store,
+                validator=validator,
             ),
         )
         if raise_on_violation and not report.conforms:

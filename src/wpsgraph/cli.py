@@ -138,10 +138,18 @@ def _summary(result: BuildResult) -> None:
     help="The curated data folder [default: ROOT/data].",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print violations only, not warnings.")
+@click.option(
+    "--validator",
+    type=click.Choice(["sparql", "pyshacl"]),
+    default="sparql",
+    show_default=True,
+    help="sparql: SHACL Core compiled to SPARQL in the store (fast); "
+    "pyshacl: the reference implementation.",
+)
 @click.pass_context
 @_guard
 def validate_cmd(
-    ctx: click.Context, files: tuple[Path, ...], data: Path | None, quiet: bool
+    ctx: click.Context, files: tuple[Path, ...], data: Path | None, quiet: bool, validator: str
 ) -> None:
     """Validate plan FILES (default: every plan) with the SHACL shapes.
 
@@ -149,7 +157,9 @@ def validate_cmd(
     violation or on any error in the files themselves.
     """
     project = _project(ctx, data)
-    result = build_graph(project, plan_files=list(files) or None, raise_on_violation=False)
+    result = build_graph(
+        project, plan_files=list(files) or None, raise_on_violation=False, validator=validator
+    )
     report = result.report
     shown = report.violations if quiet else report.results
     for r in shown:

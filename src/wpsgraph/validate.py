@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from wpsgraph.reference import Located
@@ -131,7 +131,11 @@ def _translate(report: Graph, located: Mapping[str, Located]) -> list[Validation
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
         shape = report.value(result, SH.sourceShape)
-        path_text = _short(path) if path is not None else ""
+        inverse = report.value(path, SH.inversePath) if isinstance(path, BNode) else None
+        if inverse is not None:
+            path_text = "^" + _short(inverse)
+        else:
+            path_text = _short(path) if path is not None else ""
         if path_text and path_text not in message:
             message = f"{path_text}: {message}"
         if value is not None and severity is Severity.VIOLATION:
@@ -150,6 +154,18 @@ def _translate(report: Graph, located: Mapping[str, Located]) -> list[Validation
             )
         )
     return out
+
+
+def short_name(iri: str) -> str:
+    """An IRI with a known prefix, e.g. ``wps:text``; other IRIs in angle brackets.
+
+    >>> short_name("https://w3id.org/wpsgraph/ontology#text"), short_name("x")
+    ('wps:text', 'x')
+    """
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
 
 
 def _short(term: object) -> str:
@@ -220,6 +236,9 @@ def run_checks(
     return out
 
 
+VALIDATORS = ("sparql", "pyshacl")
+
+
 def validate(
     plan_quads: Mapping[str, list[ox.Quad]],
     reference_quads: list[ox.Quad],
@@ -228,25 +247,39 @@ def validate(
     ontology_dir: Path,
     located: Mapping[str, Located],
     store: ox.Store | None = None,
+    validator: str = "sparql",
 ) -> ValidationReport:
-    """Validate each plan graph together with the reference data; then the checks.
+    """Validate the graph with the SHACL shapes, then run the ``*-violation.rq`` checks.
 
-    Reference nodes are validated once, on their own; plan graphs each with a copy of
-    the reference data so that ``sh:class`` can see the types of actors and instruments.
+    ``validator="sparql"`` (the default) compiles the shapes' SHACL Core constraints to
+    SPARQL and runs them in the store, which must hold everything (plans, links,
+    reference data, ontology). ``validator="pyshacl"`` is the reference implementation:
+    each plan graph is validated with a copy of the reference data so that ``sh:class``
+    sees the types of actors and instruments; reference nodes are validated once.
     """
-    shapes = load_turtle(shapes_dir)
-    ontology = load_turtle(ontology_dir)
     report = ValidationReport()
-    reference_nodes = {q.subject.value for q in reference_quads}
-    report.extend(
-        validate_quads(reference_quads, shapes=shapes, ontology=ontology, located=located)
-    )
-    for quads in plan_quads.values():
-        results = validate_quads(
-            [*quads, *reference_quads], shapes=shapes, ontology=ontology, located=located
+    if validator == "sparql":
+        from wpsgraph import shacl_sparql
+
+        if store is None:
+            raise ValueError("the sparql validator needs the store")
+        checks = shacl_sparql.compile_shapes(shacl_sparql.load_shapes(shapes_dir))
+        report.extend(shacl_sparql.run(store, checks, located))
+    elif validator == "pyshacl":
+        shapes = load_turtle(shapes_dir)
+        ontology = load_turtle(ontology_dir)
+        reference_nodes = {q.subject.value for q in reference_quads}
+        report.extend(
+            validate_quads(reference_quads, shapes=shapes, ontology=ontology, located=located)
         )
-        report.extend(r for r in results if r.focus not in reference_nodes)
-    checks = shapes_dir / "checks"
-    if store is not None and checks.is_dir():
-        report.extend(run_checks(store, checks, located))
+        for quads in plan_quads.values():
+            results = validate_quads(
+                [*quads, *reference_quads], shapes=shapes, ontology=ontology, located=located
+            )
+            report.extend(r for r in results if r.focus not in reference_nodes)
+    else:
+        raise ValueError(f"unknown validator {validator!r}; use one of {VALIDATORS}")
+    checks_dir = shapes_dir / "checks"
+    if store is not None and checks_dir.is_dir():
+        report.extend(run_checks(store, checks_dir, located))
     return report
