@@ -1,0 +1,386 @@
+"""Benchmark: wpsgraph's pipeline against a naive one, at growing corpus sizes.
+
+For each size, a synthetic corpus (bench/synth.py) is built twice, each in its own
+process so that peak memory is its own:
+
+- **ours**: ``wpsgraph.build`` (import, link, load, SPARQL-compiled SHACL, dumps, site),
+  then every library query on the embedded store;
+- **naive**: what a competent user would write with the same libraries: PyYAML's
+  pure-Python loader, an rdflib ``Graph`` filled triple by triple, one pySHACL run over
+  the whole graph, rdflib's SPARQL engine for the queries, one SPARQL query per page for
+  the site, rdflib's serialisers for the dumps. Its site is timed on a sample of pages and
+  scaled to the page count (said in the output); stages over the time budget are skipped.
+
+It prints, per stage, seconds and throughput for both and the ratio naive/ours; the floor
+for the site (creating as many files of the same sizes, with no templating); peak RSS;
+then writes ``bench/results/results.json`` and ``bench/results/time-vs-size.png``.
+
+    python bench/run.py                      # sizes 1 10 30
+    python bench/run.py --sizes 1 10 30 100 --naive-sizes 1 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+STAGES = ["import", "link", "store", "validate", "queries", "dumps", "site"]
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ----------------------------------------------------------------------------- ours
+
+
+def run_ours(data: Path, out: Path) -> dict[str, Any]:
+    from wpsgraph.build import Project, build
+    from wpsgraph.query import list_queries, run_query
+
+    project = Project(ROOT, data_dir=data)
+    started = time.perf_counter()
+    result = build(project, out)
+    total = time.perf_counter() - started
+    t = result.timings
+    stages = {
+        "import": t.get("reference", 0) + t.get("import", 0) + t.get("themes", 0),
+        "link": t.get("link", 0),
+        "store": t.get("store", 0) + t.get("ontology", 0),
+        "validate": t.get("validate", 0),
+        "dumps": t.get("dumps", 0),
+        "site": t.get("site", 0),
+    }
+    queries = {}
+    for q in list_queries(project.queries):
+        params = {p.name: _example(p.name) for p in q.params}
+        q_start = time.perf_counter()
+        rows = len(run_query(result.store, q, params).rows)
+        queries[q.name] = {"seconds": time.perf_counter() - q_start, "rows": rows}
+    stages["queries"] = sum(v["seconds"] for v in queries.values())
+    pages = sum(1 for _ in (out / "site").rglob("*.html"))
+    files = [p for p in (out / "site").rglob("*") if p.is_file()]
+    return {
+        "triples": result.triples,
+        "plans": len(result.plans),
+        "pages": pages,
+        "site_files": len(files),
+        "site_bytes": sum(p.stat().st_size for p in files),
+        "stages": stages,
+        "queries": queries,
+        "total": total + stages["queries"],
+        "rss_mb": _rss_mb(),
+        "floor_seconds": _file_floor(files),
+    }
+
+
+def _example(name: str) -> str:
+    return {"actor": "be-defence", "resolution": "1820", "theme": "crsv", "year": "2018"}[name]
+
+
+def _file_floor(files: list[Path]) -> float:
+    """Seconds to merely create as many files of the same sizes (no templating)."""
+    sizes = [p.stat().st_size for p in files]
+    with tempfile.TemporaryDirectory(dir=ROOT / "bench") as tmp:
+        started = time.perf_counter()
+        for i, size in enumerate(sizes):
+            d = Path(tmp) / str(i // 1000)
+            if i % 1000 == 0:
+                d.mkdir()
+            (d / f"{i}.html").write_bytes(b"x" * size)
+        return time.perf_counter() - started
+
+
+# ----------------------------------------------------------------------------- naive
+
+
+def run_naive(data: Path, budget: float) -> dict[str, Any]:
+    import jinja2
+    import pyshacl
+    import yaml
+    from rdflib import BNode as RBNode
+    from rdflib import Graph, Literal, URIRef
+
+    from wpsgraph.build import Project, build_graph
+    from wpsgraph.query import PREFIX_BLOCK, list_queries
+
+    project = Project(ROOT, data_dir=data)
+    stages: dict[str, float | None] = {}
+    notes = []
+    # import: the pure-Python YAML loader over every file; our importer makes the triples
+    # (a hand-written importer does the same work), which are then added one by one.
+    started = time.perf_counter()
+    for path in sorted((data / "plans").glob("*.yaml")) + sorted(
+        (data / "reference").rglob("*.yaml")
+    ):
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+    parse = time.perf_counter() - started
+    ours = build_graph(project, check=False)
+    started = time.perf_counter()
+    g = Graph()
+
+    def term(t: Any) -> Any:
+        import pyoxigraph as ox
+
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return RBNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+
+    for q in ours.store:
+        g.add((term(q.subject), term(q.predicate), term(q.object)))
+    stages["import"] = parse + (time.perf_counter() - started)
+    stages["link"] = ours.timings.get("link", 0)  # same rules; no naive variant
+    stages["store"] = 0.0  # the rdflib Graph is the store
+    # validate: one pySHACL run over everything
+    started = time.perf_counter()
+    shapes = Graph()
+    for p in sorted((ROOT / "shapes").glob("*.ttl")):
+        shapes.parse(p)
+    ontology = Graph()
+    for p in sorted((ROOT / "ontology").glob("*.ttl")):
+        ontology.parse(p)
+    if len(g) > budget * 20_000:  # pySHACL checks ~20-30k triples/s here
+        stages["validate"] = None
+        notes.append(f"validate skipped: {len(g)} triples over the budget")
+    else:
+        pyshacl.validate(
+            g,
+            shacl_graph=shapes,
+            ont_graph=ontology,
+            inference="none",
+            allow_warnings=True,
+            advanced=False,
+        )
+        stages["validate"] = time.perf_counter() - started
+    # queries: rdflib's SPARQL engine
+    started = time.perf_counter()
+    queries = {}
+    for q in list_queries(project.queries):
+        q_start = time.perf_counter()
+        params = {p.name: _example(p.name) for p in q.params}
+        text = PREFIX_BLOCK + q.text
+        bindings = {
+            p.name: (
+                URIRef(ours.ids.id + p.template.replace("{}", params[p.name]))
+                if p.kind == "iri"
+                else Literal(int(params[p.name]))
+            )
+            for p in q.params
+        }
+        try:
+            rows = len(list(g.query(text, initBindings=bindings)))
+            queries[q.name] = {"seconds": time.perf_counter() - q_start, "rows": rows}
+        except Exception as exc:  # rdflib lacks a feature: recorded, not hidden
+            queries[q.name] = {"seconds": None, "error": str(exc)[:200]}
+    stages["queries"] = time.perf_counter() - started
+    # site: one SPARQL query per page, a small template, one file per page (on a sample)
+    subjects = sorted(
+        {s for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(ours.ids.id)}
+    )
+    sample = subjects[: min(len(subjects), 300)]
+    env = jinja2.Environment(autoescape=True)
+    page = env.from_string(
+        "<h1>{{ s }}</h1><table>{% for p, o in rows %}<tr><td>{{ p }}</td><td>{{ o }}</td>"
+        "</tr>{% endfor %}</table><h2>In</h2>{% for s2, p in inv %}<p>{{ s2 }} {{ p }}</p>"
+        "{% endfor %}"
+    )
+    with tempfile.TemporaryDirectory(dir=ROOT / "bench") as tmp:
+        started = time.perf_counter()
+        for i, s in enumerate(sample):
+            rows = list(g.query("SELECT ?p ?o WHERE { ?s ?p ?o }", initBindings={"s": s}))
+            inv = list(g.query("SELECT ?x ?p WHERE { ?x ?p ?s }", initBindings={"s": s}))
+            Path(tmp, f"{i}.html").write_text(page.render(s=s, rows=rows, inv=inv))
+            for fmt, ext in (("turtle", "ttl"), ("json-ld", "jsonld")):
+                sub = Graph()
+                for t in g.triples((s, None, None)):
+                    sub.add(t)
+                Path(tmp, f"{i}.{ext}").write_text(sub.serialize(format=fmt))
+        elapsed = time.perf_counter() - started
+    stages["site"] = elapsed * len(subjects) / max(1, len(sample))
+    notes.append(f"site timed on {len(sample)} of {len(subjects)} pages and scaled")
+    # dumps
+    with tempfile.TemporaryDirectory(dir=ROOT / "bench") as tmp:
+        started = time.perf_counter()
+        for fmt, ext in (("nt", "nt"), ("turtle", "ttl"), ("json-ld", "jsonld")):
+            g.serialize(destination=str(Path(tmp) / f"x.{ext}"), format=fmt)
+        stages["dumps"] = time.perf_counter() - started
+    done = [v for v in stages.values() if v is not None]
+    return {
+        "triples": len(g),
+        "stages": stages,
+        "queries": queries,
+        "total": sum(done),
+        "complete": None not in stages.values(),
+        "rss_mb": _rss_mb(),
+        "notes": notes,
+    }
+
+
+# ----------------------------------------------------------------------------- driver
+
+
+def _child(kind: str, data: Path, out: Path, budget: float) -> dict[str, Any]:
+    """Run one measurement in a fresh process; return its JSON."""
+    cmd = [
+        sys.executable,
+        __file__,
+        "--one",
+        kind,
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--budget",
+        str(budget),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{kind} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _fmt(v: float | None) -> str:
+    return "   skipped" if v is None else f"{v:10.2f}"
+
+
+def report(size: float, ours: dict[str, Any], naive: dict[str, Any] | None) -> None:
+    print(
+        f"\n== size {size:g}x: {ours['plans']} plans, {ours['triples']:,} triples, "
+        f"{ours['pages']:,} pages ({ours['site_files']:,} files)"
+    )
+    print(f"{'stage':10} {'ours s':>10} {'naive s':>10} {'naive/ours':>10}  throughput (ours)")
+    for stage in STAGES:
+        o = ours["stages"][stage]
+        n = naive["stages"].get(stage) if naive else None
+        ratio = f"{n / o:10.1f}" if n is not None and o > 0 else "         -"
+        extra = ""
+        if stage in ("import", "store", "validate", "dumps") and o > 0:
+            extra = f"{ours['triples'] / o:,.0f} triples/s"
+        elif stage == "site" and o > 0:
+            extra = (
+                f"{ours['pages'] / o:,.0f} pages/s; floor {ours['floor_seconds']:.2f} s "
+                f"({o / max(ours['floor_seconds'], 1e-9):.1f}x the floor)"
+            )
+        elif stage == "queries":
+            slowest = max(ours["queries"].items(), key=lambda kv: kv[1]["seconds"])
+            extra = f"slowest {slowest[0]} {slowest[1]['seconds'] * 1000:.0f} ms"
+        print(f"{stage:10} {o:10.2f} {_fmt(n)} {ratio}  {extra}")
+    n_total = naive["total"] if naive else None
+    ratio = f"{n_total / ours['total']:10.1f}" if naive and naive["complete"] else "         -"
+    print(f"{'total':10} {ours['total']:10.2f} {_fmt(n_total)} {ratio}")
+    print(
+        f"peak RSS: ours {ours['rss_mb']:.0f} MB"
+        + (f", naive {naive['rss_mb']:.0f} MB" if naive else "")
+    )
+    for note in (naive or {}).get("notes", []):
+        print(f"naive: {note}")
+
+
+def plot(results: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    xs = [r["ours"]["triples"] for r in results]
+    ax.plot(xs, [r["ours"]["total"] for r in results], "o-", label="wpsgraph")
+    naive = [
+        (r["ours"]["triples"], r["naive"]["total"])
+        for r in results
+        if r.get("naive") and r["naive"]["complete"]
+    ]
+    if naive:
+        ax.plot(*zip(*naive, strict=True), "s--", label="naive (rdflib, pySHACL)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("triples")
+    ax.set_ylabel("seconds, end to end")
+    ax.set_title("Build time against corpus size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 10, 30])
+    parser.add_argument("--naive-sizes", type=float, nargs="+", default=[1, 10])
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=600,
+        help="seconds a naive stage may take before it is skipped",
+    )
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--one", choices=["ours", "naive"], help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one == "ours":
+        print(json.dumps(run_ours(args.data, args.out)))
+        return 0
+    if args.one == "naive":
+        print(json.dumps(run_naive(args.data, args.budget)))
+        return 0
+    from synth import synthesise
+
+    work = ROOT / "bench" / "corpora"
+    results = []
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.platform()}"
+    )
+    for size in args.sizes:
+        corpus = work / f"x{size:g}"
+        if not (corpus / "data").is_dir():
+            synthesise(size, corpus)
+        ours = _child("ours", corpus / "data", corpus / "dist", args.budget)
+        naive = (
+            _child("naive", corpus / "data", corpus / "dist", args.budget)
+            if size in args.naive_sizes
+            else None
+        )
+        report(size, ours, naive)
+        results.append({"size": size, "ours": ours, "naive": naive})
+        shutil.rmtree(corpus / "dist", ignore_errors=True)
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "results.json").write_text(
+        json.dumps(
+            {
+                "machine": {
+                    "arch": platform.machine(),
+                    "cores": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                },
+                "results": results,
+            },
+            indent=1,
+        )
+    )
+    plot(results, args.results / "time-vs-size.png")
+    print(f"\nwrote {args.results / 'results.json'} and {args.results / 'time-vs-size.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
