@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test lint pytest clean
+.PHONY: site test lint pytest clean bench evaluate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,22 @@ site: $(STAMP) $(NODE)
 	$(BIN)/wpsgraph build --out dist
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 pytest: $(STAMP) $(NODE)
 	$(BIN)/pytest
 
 test: lint pytest
+
+# Timings are measured here, never in the tests. Writes bench/results/.
+bench: $(STAMP) $(NODE)
+	$(BIN)/pip install --quiet matplotlib
+	$(BIN)/python bench/run.py --sizes 1 10 30 --naive-sizes 1 10
+
+# Precision and recall of the linker on the held-out half of the gold set.
+evaluate: $(STAMP)
+	$(BIN)/wpsgraph evaluate --split test
 
 clean:
 	rm -rf dist tests/output .pytest_cache .ruff_cache
