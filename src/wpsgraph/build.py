@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
+from wpsgraph.cache import CachedPlan, PlanCache, shared_digest
 from wpsgraph.errors import WpsgraphError
 from wpsgraph.importer import ImportedPlan, read_plans
 from wpsgraph.linker import link_plan, link_quads
@@ -75,6 +76,7 @@ class BuildResult:
     located: dict[str, Located]
     timings: dict[str, float] = field(default_factory=dict)
     themes: Themes = field(default_factory=Themes)
+    reused: int = 0  # plans read back from the cache
 
     @property
     def triples(self) -> int:
@@ -101,25 +103,64 @@ def build_graph(
     plan_files: list[Path] | None = None,
     raise_on_violation: bool = True,
     validator: str = "sparql",
+    cache: Path | None = None,
 ) -> BuildResult:
     """Import every plan, load everything into an in-memory store and validate it.
 
     Raises :class:`~wpsgraph.errors.DataError` for files the importer rejects, and
     :class:`ValidationFailed` when SHACL finds a violation (unless ``check`` is false).
+    With a ``cache`` folder, plans whose inputs did not change are read back from it
+    instead of being imported and linked again (see :mod:`wpsgraph.cache`).
     """
     ids = Iris(base)
     timings: dict[str, float] = {}
     timer = _Timer(timings)
     ref = timer.run("reference", lambda: load_reference(project.data, ids))
-    plans = timer.run("import", lambda: read_plans(project.data, ref, ids, only=plan_files))
     themes = timer.run("themes", lambda: load_themes(project.data, ref, ids))
+    store_cache = None
+    cached: list[ImportedPlan] = []
+    links: dict[str, list[ox.Quad]] = {}
+    files = plan_files
+    if cache is not None:
+        shared = shared_digest(project.data, project.ontology, project.shapes, base)
+        store_cache = PlanCache(cache, shared)
+        all_files = plan_files or sorted((project.data / "plans").glob("*.yaml"))
+        files = []
+        started = time.perf_counter()
+        for path in all_files:
+            hit = store_cache.get(path)
+            if hit is None:
+                files.append(path)
+                continue
+            plan_graph, link_graph = ids.plan_graph(hit.plan_id), ids.graph(f"links/{hit.plan_id}")
+            cached.append(
+                ImportedPlan(
+                    hit.plan_id,
+                    path,
+                    hit.display,
+                    plan_graph,
+                    [q for q in hit.quads if q.graph_name == plan_graph],
+                    hit.located,
+                )
+            )
+            links[hit.plan_id] = [q for q in hit.quads if q.graph_name == link_graph]
+        timings["cache"] = time.perf_counter() - started
+    fresh = (
+        timer.run("import", lambda: read_plans(project.data, ref, ids, only=files))
+        if files or files is None or not cached
+        else []
+    )
 
-    def link() -> dict[str, list[ox.Quad]]:
-        return {
-            p.plan_id: list(link_quads(p, link_plan(p, ref, themes, ids), ref, ids)) for p in plans
-        }
+    def link() -> None:
+        for p in fresh:
+            links[p.plan_id] = list(link_quads(p, link_plan(p, ref, themes, ids), ref, ids))
+            if store_cache is not None:
+                store_cache.put(
+                    p.file, CachedPlan(p.plan_id, p.display, p.quads + links[p.plan_id], p.located)
+                )
 
-    links = timer.run("link", link)
+    timer.run("link", link)
+    plans = sorted(fresh + cached, key=lambda p: p.plan_id)
     ontology = timer.run(
         "ontology", lambda: load_turtle_quads(project.ontology, ids.graph("ontology"))
     )
@@ -153,7 +194,9 @@ def build_graph(
         )
         if raise_on_violation and not report.conforms:
             raise ValidationFailed(report)
-    return BuildResult(store, ids, ref, plans, report, located, timings, themes=themes)
+    return BuildResult(
+        store, ids, ref, plans, report, located, timings, themes=themes, reused=len(cached)
+    )
 
 
 def build(
@@ -163,6 +206,7 @@ def build(
     base: str = DEFAULT_BASE,
     site: bool = True,
     log: Callable[[str], None] = lambda _: None,
+    cache: Path | None = None,
 ) -> BuildResult:
     """Build the graph, the dumps and the site into ``out``, atomically.
 
@@ -172,7 +216,7 @@ def build(
     from wpsgraph.site import build_site  # the site stage sits downstream of this one
 
     started = time.perf_counter()
-    result = build_graph(project, base=base)
+    result = build_graph(project, base=base, cache=cache)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))

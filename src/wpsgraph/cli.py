@@ -98,14 +98,21 @@ def main(ctx: click.Context, root: Path) -> None:
     help="The base of every IRI (for a deployment under another domain).",
 )
 @click.option("--no-site", is_flag=True, help="Write the dumps only.")
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Reuse plans whose inputs did not change (ROOT/.wpsgraph-cache).",
+)
 @click.pass_context
 @_guard
 def build_cmd(
-    ctx: click.Context, data: Path | None, out: Path, base_url: str, no_site: bool
+    ctx: click.Context, data: Path | None, out: Path, base_url: str, no_site: bool, cache: bool
 ) -> None:
     """Import every plan, validate, and write dumps and the site to OUT."""
     project = _project(ctx, data)
-    result = build(project, out, base=base_url, site=not no_site, log=click.echo)
+    cache_dir = project.root / ".wpsgraph-cache" if cache else None
+    result = build(project, out, base=base_url, site=not no_site, log=click.echo, cache=cache_dir)
     _summary(result)
     if result.report.warnings:
         per_file = Counter(w.file for w in result.report.warnings)
@@ -122,7 +129,9 @@ def build_cmd(
 
 def _summary(result: BuildResult) -> None:
     t = result.timings
-    click.echo(f"built {len(result.plans)} plan(s): " + ", ".join(p.plan_id for p in result.plans))
+    reused = f" ({result.reused} unchanged, read from the cache)" if result.reused else ""
+    names = ", ".join(p.plan_id for p in result.plans)
+    click.echo(f"built {len(result.plans)} plan(s){reused}: {names}")
     click.echo(
         f"{result.triples} triples; {result.report.summary()}; "
         f"{t.get('total', sum(t.values())):.1f} s "

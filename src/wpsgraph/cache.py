@@ -1,0 +1,107 @@
+"""Cache: each plan's imported and linked quads, keyed by everything they depend on.
+
+A rebuild after one plan file changed re-imports and re-links only that plan; the others
+are read back from N-Quads. The key of a plan covers its own file and everything shared
+that could change its triples: the reference data (including the theme rules), the
+ontology, the shapes, the base IRI and the source of the stages that make the triples. A
+key that misses an input would let the cache go stale, so the shared part hashes whole
+folders, not a list of known files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from wpsgraph.reference import Located
+
+_CODE = (
+    "importer.py",
+    "linker.py",
+    "themes.py",
+    "contract.py",
+    "schema.py",
+    "vocab.py",
+    "reference.py",
+    "yamlsrc.py",
+    "cache.py",
+)
+
+
+def _hash_tree(h: hashlib._Hash, folder: Path) -> None:
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(folder)).encode())
+        h.update(path.read_bytes())
+
+
+def shared_digest(data: Path, ontology: Path, shapes: Path, base: str) -> str:
+    h = hashlib.sha256(base.encode())
+    for folder in (data / "reference", ontology, shapes):
+        if folder.is_dir():
+            _hash_tree(h, folder)
+    package = Path(__file__).parent
+    for name in _CODE:
+        h.update((package / name).read_bytes())
+    return h.hexdigest()
+
+
+@dataclass
+class CachedPlan:
+    plan_id: str
+    display: str
+    quads: list[ox.Quad]  # the plan's graph and its links graph
+    located: dict[str, Located]
+
+
+class PlanCache:
+    """A folder of ``<plan file stem>.<key>.nq`` + ``.json`` pairs."""
+
+    def __init__(self, folder: Path, shared: str) -> None:
+        self.folder = folder
+        self.shared = shared
+        folder.mkdir(parents=True, exist_ok=True)
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, plan_file: Path) -> str:
+        h = hashlib.sha256(self.shared.encode())
+        h.update(plan_file.read_bytes())
+        return h.hexdigest()[:32]
+
+    def _paths(self, plan_file: Path, key: str) -> tuple[Path, Path]:
+        stem = f"{plan_file.stem}.{key}"
+        return self.folder / f"{stem}.nq", self.folder / f"{stem}.json"
+
+    def get(self, plan_file: Path) -> CachedPlan | None:
+        nq, meta = self._paths(plan_file, self.key(plan_file))
+        if not (nq.is_file() and meta.is_file()):
+            self.misses += 1
+            return None
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        quads = list(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
+        located = {k: Located(*v) for k, v in info["located"].items()}
+        self.hits += 1
+        return CachedPlan(info["plan_id"], info["display"], quads, located)
+
+    def put(self, plan_file: Path, plan: CachedPlan) -> None:
+        key = self.key(plan_file)
+        for old in self.folder.glob(f"{plan_file.stem}.*"):
+            old.unlink()  # one entry per plan file: the cache does not grow without end
+        nq, meta = self._paths(plan_file, key)
+        tmp = nq.with_suffix(".tmp")
+        ox.serialize(plan.quads, str(tmp), format=ox.RdfFormat.N_QUADS)
+        tmp.replace(nq)
+        meta.write_text(
+            json.dumps(
+                {
+                    "plan_id": plan.plan_id,
+                    "display": plan.display,
+                    "located": {k: [v.file, v.line, v.name] for k, v in plan.located.items()},
+                }
+            ),
+            encoding="utf-8",
+        )
