@@ -10,6 +10,7 @@ import contextlib
 import functools
 import http.server
 import sys
+import textwrap
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -318,7 +319,11 @@ def queries_cmd(ctx: click.Context) -> None:
     """List the query library: name, title and parameters."""
     for q in list_queries(_project(ctx).queries):
         params = " ".join(f"--param {p.name}=…" for p in q.params)
-        click.echo(f"{q.name}\n    {q.title}" + (f"\n    {params}" if params else ""))
+        click.echo(f"{q.name}\n    {q.title}")
+        for line in textwrap.wrap(q.description, 84):
+            click.echo(f"    {line}")
+        if params:
+            click.echo(f"    {params}")
 
 
 @main.command("publish")
