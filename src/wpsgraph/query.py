@@ -14,9 +14,10 @@ bound through pyoxigraph's ``substitutions``; it is never pasted into the query 
 pyoxigraph only substitutes variables of the SELECT projection, so a query lists its
 parameters among its columns.
 
->>> q = parse_query("x", "# title: T\\n# param: n | integer | | how many\\nSELECT ?n {}")
->>> q.title, [p.name for p in q.params]
-('T', ['n'])
+>>> q = parse_query("x", "# title: T\\n# description: Long:\\n#   two lines.\\n"
+...                  "# param: n | integer | | how many\\nSELECT ?n {}")
+>>> q.title, q.description, [p.name for p in q.params]
+('T', 'Long: two lines.', ['n'])
 >>> q.params[0].term("12", "https://ex.org/").value
 '12'
 """
@@ -105,16 +106,22 @@ def parse_query(name: str, text: str, path: Path | None = None) -> Query:
     """Read the ``#`` header of a query file."""
     fields: dict[str, str] = {}
     params: list[Param] = []
+    last = ""
     for raw in text.splitlines():
         line = raw.strip()
         if not line.startswith("#"):
             if line:
                 break
             continue
-        key, sep, value = line.lstrip("#").strip().partition(":")
+        body = line[1:]
+        if last in ("title", "description", "columns") and body.startswith("  "):
+            fields[last] += " " + body.strip()  # an indented line continues the field
+            continue
+        key, sep, value = body.strip().partition(":")
         if not sep:
             continue
         key, value = key.strip().lower(), value.strip()
+        last = key
         if key == "param":
             parts = [p.strip() for p in value.split("|")]
             if len(parts) != 4 or parts[1] not in PARAM_KINDS or not _NAME.match(parts[0]):
