@@ -3,8 +3,11 @@ the dataset description and the data files. Browser tests are in test_site_brows
 
 from __future__ import annotations
 
+import csv
 import gzip
+import html
 import html.parser
+import io
 import json
 import re
 import shutil
@@ -13,16 +16,18 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import require
+from conftest import require, select
 from rdflib import Graph as RdfGraph
 from rdflib import URIRef
 from rdflib.compare import isomorphic
 
 from wpsgraph.build import BuildResult, Project
+from wpsgraph.query import list_queries, run_query
 from wpsgraph.site import build_site
 from wpsgraph.site.vendor import MissingNodeModules
 
@@ -220,10 +225,16 @@ def test_actor_page_groups_commitments_by_plan(site: Path) -> None:
 def test_resolution_page_lists_what_cites_it(site: Path) -> None:
     page = _page(site, "resolution/unscr-1820")
     assert "On sexual violence in conflict." in page and "S/RES/1820 (2008)" in page
-    cited = page.split("Plans and actions that cite it")[1]
-    assert "Action 2.a" in cited and "<q>resolution 1820</q>" in cited
+    linked = page.split("Actions linked to it, by plan and basis")[1]
+    assert "(1 actions in 1 plan)" in linked or "(1 action" in linked
+    group = linked.split("Fixtureland NAP")[1]
+    assert '<span class="basis explicit">explicit</span> <span class="count">(1)</span>' in group
+    assert "Action 2.a</a>" in group and "<q>resolution 1820</q>" in group
+    themes = page.split("Themes it is about")[1]
+    assert "Conflict-related sexual violence" in themes
+    assert "Demands an end to sexual violence in armed conflict." in themes
     page = _page(site, "resolution/unscr-1325")
-    assert "Fixtureland NAP" in page.split("Plans and actions that cite it")[1]
+    assert "Fixtureland NAP" in page.split("Plans that name it for the whole plan")[1]
 
 
 def test_class_index_pages(site: Path) -> None:
@@ -386,3 +397,192 @@ def test_htaccess_in_a_real_apache(site: Path, tmp_path: Path) -> None:
             assert response.headers["Content-Type"].startswith("text/turtle")
     finally:
         subprocess.run([apache, "-f", str(conf), "-k", "stop"], check=False, timeout=30)
+
+
+# --- links, comparison views, the query library and the ontology documentation ---
+
+REPO = Path(__file__).resolve().parent.parent
+QUERIES = REPO / "queries"
+
+
+def _cells(svg: Path, kind: str = "cell") -> dict[tuple[str, str], int]:
+    """(row, column) → number of every cell of a heatmap (or bar of a bar chart)."""
+    root = ET.parse(svg).getroot()
+    found = {}
+    for g in root.iter("{http://www.w3.org/2000/svg}g"):
+        if g.get("class") == kind:
+            col = g.get("data-col") or g.get("data-series") or ""
+            found[(g.get("data-row") or "", col)] = int(g.get("data-value") or "-1")
+            text = g.find("{http://www.w3.org/2000/svg}text")
+            if kind == "cell":  # the number is written in the cell, and in its title
+                assert text is not None and text.text == g.get("data-value")
+                title = g.find("{http://www.w3.org/2000/svg}title")
+                assert title is not None and f": {g.get('data-value')} action" in (title.text or "")
+    return found
+
+
+def _records(store: ox.Store, name: str, **params: str) -> list[dict[str, str]]:
+    result = run_query(store, name, params, directory=QUERIES)
+    return [dict(zip(result.variables, row, strict=True)) for row in result.values()]
+
+
+def test_heatmaps_show_the_numbers_of_their_queries(
+    site: Path, fixture_build: tuple[BuildResult, Path]
+) -> None:
+    store = fixture_build[0].store
+    matrix = _records(store, "plan-resolution-matrix")
+    assert matrix and any(r["explicit"] != r["actions"] for r in matrix)  # two real versions
+    for name, column in (
+        ("plan-resolution-explicit", "explicit"),
+        ("plan-resolution-all", "actions"),
+    ):
+        expected = {(r["plan"], r["resolution"]): int(r[column]) for r in matrix}
+        assert _cells(site / "compare" / f"{name}.svg") == expected, name
+    themes = _records(store, "plan-theme-matrix")
+    expected = {(r["theme"], r["plan"]): int(r["actions"]) for r in themes}
+    assert _cells(site / "compare" / "plan-theme-all.svg") == expected
+    pillars = _cells(site / "compare" / "plan-theme-pillars.svg")
+    assert pillars and all(expected[k] == v for k, v in pillars.items())
+    assert {k[0] for k in pillars} == {"protection"}  # the fixture's one pillar
+    # the resolution's bar chart: explicit and thematic actions per plan
+    bars = _cells(site / "compare" / "resolution" / "unscr-1820.svg", "bar")
+    for r in matrix:
+        if r["resolution"] == "1820":
+            assert bars[(r["plan"], "explicit")] == int(r["explicit"])
+            assert bars[(r["plan"], "thematic")] == int(r["thematic"])
+    # the page shows the same pictures inline, linked to their query and CSV
+    page = (site / "compare.html").read_text()
+    for name in ("plan-resolution-explicit", "plan-resolution-all", "plan-theme-all", "timeline"):
+        assert f'id="{name}"' in page and f'href="compare/{name}.csv"' in page
+    assert 'href="queries/plan-resolution-matrix.html"' in page
+    assert 'href="queries/plan-theme-matrix.html"' in page
+    plan = _cells(site / "compare" / "plan" / "fx-nap-2020.svg", "bar")
+    assert plan == {
+        (r["resolution"], basis): int(r[basis])
+        for r in matrix
+        if r["plan"] == "fx-nap-2020"
+        for basis in ("explicit", "thematic")
+    }
+    assert 'id="chart"' in _page(site, "plan/fx-nap-2020")
+    resolution = _page(site, "resolution/unscr-1820")
+    assert 'class="bar" data-row="fx-nap-2020" data-series="explicit" data-value="1"' in resolution
+    assert "../../queries/plan-resolution-matrix.html" in resolution
+
+
+def test_timeline_shows_each_plan_period(site: Path) -> None:
+    root = ET.parse(site / "compare" / "timeline.svg").getroot()
+    spans = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "span"]
+    assert [(g.get("data-row"), g.get("data-start"), g.get("data-end")) for g in spans] == [
+        ("fx-nap-2020", "2020", "2024")
+    ]
+
+
+def test_every_csv_parses(site: Path, fixture_build: tuple[BuildResult, Path]) -> None:
+    found = sorted(site.rglob("*.csv"))
+    assert len(found) >= 16 + 7
+    for path in found:
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+        assert rows and all(rows[0]), path
+        assert all(len(r) == len(rows[0]) for r in rows), path
+    # a picture's CSV holds its numbers
+    rows = list(csv.DictReader((site / "compare" / "plan-resolution-all.csv").open()))
+    cells = _cells(site / "compare" / "plan-resolution-all.svg")
+    assert {(r["plan"], r["resolution"]): int(r["actions"]) for r in rows} == cells
+
+
+def test_every_query_has_a_page_with_its_results(
+    site: Path, fixture_build: tuple[BuildResult, Path]
+) -> None:
+    store = fixture_build[0].store
+    queries = list_queries(QUERIES)
+    assert len(queries) >= 16
+    index = (site / "queries" / "index.html").read_text()
+    for q in queries:
+        page = (site / "queries" / f"{q.name}.html").read_text()
+        assert f'href="{q.name}.html"' in index, q.name
+        assert html.escape(q.title, quote=False) in page and "<h2>The query</h2>" in page
+        assert html.escape(q.text, quote=True).split("\n")[-2] in page  # the SPARQL, escaped
+        data = json.loads((site / "queries" / f"{q.name}.json").read_text())
+        csv_text = (site / "queries" / f"{q.name}.csv").read_text()
+        params = {}
+        if q.params:
+            assert "(an example)" in page, q.name
+            params = {p.name: re.search(rf"<code>{p.name}</code>[^<]*= ([^<]+)<", index)
+                      for p in q.params}  # fmt: skip
+            assert all(params.values()), q.name
+            params = {k: v.group(1).strip() for k, v in params.items() if v}
+        expected = run_query(store, q, params)
+        assert csv_text == expected.to_csv(), q.name
+        assert len(data["results"]["bindings"]) == len(expected.rows), q.name
+        assert f"({len(expected.rows)} row" in page
+    page = (site / "queries" / "actions-by-resolution.html").read_text()
+    assert "<strong><code>1820</code></strong>" in page
+    assert "Prosecute sexual violence under resolution 1820" in page
+
+
+def test_action_page_lists_its_links_explicit_first(site: Path) -> None:
+    page = _page(site, "plan/fx-nap-2020/action/2-a")
+    table = page.split('id="links-h"')[1].split("</table>")[0]
+    rows = table.split("<tr id=")[1:]
+    assert [r.split('"')[1] for r in rows] == [
+        "link-explicit-unscr-1820",
+        "link-theme-crsv",
+        "link-theme-protection",
+    ]
+    assert "<q>resolution 1820</q>" in rows[0] and "curated reference" in rows[0]
+    assert "<q>sexual violence</q>" in rows[1] and "thematic" in rows[1]
+    # each link has a small page of its own that points back to its row
+    link = _page(site, "plan/fx-nap-2020/action/2-a/link/explicit-unscr-1820")
+    assert 'href="../../2-a.html#link-explicit-unscr-1820"' in link
+    assert "Explicit link: Action 2.a → UNSCR 1820" in link
+
+
+def test_theme_pages_list_actions_and_resolutions(site: Path) -> None:
+    page = _page(site, "theme/crsv")
+    about = page.split("Resolutions and instruments about it")[1]
+    assert "UNSCR 1820" in about and "Demands an end to sexual violence" in about
+    linked = page.split("Actions linked to this theme, by plan and basis")[1]
+    assert "Fixtureland NAP" in linked and "Action 2.a</a>" in linked
+    index = (site / "themes.html").read_text()
+    row = index.split("crsv.html")[1].split("</tr>")[0]
+    assert '<td class="n">1</td><td class="n">1</td>' in row and "UNSCR 1820" in row
+
+
+def test_ontology_page_documents_terms_and_shapes(
+    site: Path, fixture_build: tuple[BuildResult, Path]
+) -> None:
+    page = (site / "ontology.html").read_text()
+    indicator = page.split('<section class="term" id="Indicator">')[1].split("</section>")[0]
+    assert "Shapes on its instances" in indicator
+    assert "an indicator needs exactly one non-empty wording" in indicator
+    text = page.split('<section class="term" id="text">')[1].split("</section>")[0]
+    assert "Shapes on this property" in text and "at least 1, at most 1" in text
+    action = page.split('<section class="term" id="Action">')[1].split("</section>")[0]
+    assert "Warning" in action and "(one of several ways)" in action
+    # the class diagram: every class of the ontology, in the page and as a file
+    svg = ET.parse(site / "ontology.svg").getroot()
+    names = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")}
+    classes = select(
+        fixture_build[0].store,
+        "SELECT ?c WHERE { ?c a owl:Class FILTER(STRSTARTS(STR(?c), STR(wps:))) }",
+    )
+    assert {c["c"].rsplit("#", 1)[1] for c in classes} <= names
+    assert 'id="diagram"' in page
+    others = page.split('id="other-properties"')[1]
+    assert "a plan needs exactly one title" in others  # dcterms:title on plans
+    assert "undeclared-term-violation.rq" in page.split('id="checks"')[1]
+
+
+def test_links_inside_pictures_resolve(site: Path) -> None:
+    checked = 0
+    for path in site.rglob("*.svg"):
+        if "vendor" in path.parts:
+            continue
+        for a in ET.parse(path).getroot().iter("{http://www.w3.org/2000/svg}a"):
+            link = a.get("href") or ""
+            if link.startswith("#"):
+                continue
+            target = (path.parent / link.split("#")[0]).resolve()
+            assert target.is_file(), f"{path.relative_to(site)}: broken link {link}"
+            checked += 1
+    assert checked > 10

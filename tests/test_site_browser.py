@@ -45,6 +45,13 @@ PAGES = {
     "actors": "actors.html",
     "search": "search.html?q=mediators",
     "sparql": "sparql.html",
+    "compare": "compare.html",
+    "query": "queries/plan-resolution-matrix.html",
+    "queries": "queries/index.html",
+    "ontology": "ontology.html",
+    "theme": "id/theme/crsv.html",
+    "themes": "themes.html",
+    "link": "id/plan/fx-nap-2020/action/2-a/link/explicit-unscr-1820.html",
 }
 HOSTILE = "Fund {{ 7*7 }} {% if true %}x{% endif %} </script><script>alert(1)</script> 'it' \"q\""
 
@@ -225,7 +232,13 @@ def test_screenshots_of_plan_and_action_pages(visit: Visit) -> None:
     assert visit.errors == []
 
 
-@pytest.mark.parametrize("name", ["home", "plan", "action", "resolution", "search", "sparql"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        *("home", "plan", "action", "resolution", "search", "sparql"),
+        *("compare", "query", "queries", "ontology", "theme", "themes", "link"),
+    ],
+)
 def test_no_serious_accessibility_violation(visit: Visit, name: str) -> None:
     require(AXE.is_file(), "axe-core (npm ci)")
     page = visit.open(PAGES[name])
@@ -289,3 +302,56 @@ def test_sparql_page_reports_a_syntax_error(visit: Visit) -> None:
     page.wait_for_function("document.getElementById('status').textContent.startsWith('Error')")
     assert not page.locator("#run").is_disabled()  # ready for the next query
     assert visit.outside == []
+
+
+def test_heatmap_page_shows_its_pictures_with_tooltips(visit: Visit) -> None:
+    page = visit.open("compare.html")
+    page.wait_for_timeout(200)
+    assert visit.errors == [] and visit.outside == []
+    cells = page.locator("#plan-resolution-explicit svg g.cell")
+    assert cells.count() >= 2
+    cell = page.locator('#plan-resolution-explicit g.cell[data-col="1820"]')
+    assert cell.locator("text").text_content() == "1"
+    assert cell.locator("title").text_content() == "Fixtureland NAP × UNSCR 1820: 1 action"
+    box = cell.locator("rect").bounding_box()
+    assert box is not None and box["width"] > 20  # drawn, not just present
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real corpus (data/), built and served: the screenshots show real plans."""
+    out = tmp_path_factory.mktemp("corpus") / "dist"
+    build(Project(REPO), out)
+    server, url = _serve(out / "site")
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.slow
+def test_screenshots_of_heatmap_and_resolution_pages(browser: Any, corpus_site: str) -> None:
+    v = Visit(browser, corpus_site)
+    try:
+        DOCS.mkdir(exist_ok=True)
+        page = v.open("compare.html")
+        assert page.locator("#plan-resolution-all g.cell").count() >= 5 * 10
+        page.locator("#plan-resolution-all").screenshot(path=str(DOCS / "site-heatmap.png"))
+        page = v.open("id/resolution/unscr-1820.html")
+        assert page.locator("#chart g.bar").count() >= 2
+        page.screenshot(path=str(DOCS / "site-resolution.png"))
+        for name in ("heatmap", "resolution"):
+            assert (DOCS / f"site-{name}.png").stat().st_size > 10_000
+        assert v.errors == [] and v.outside == []
+    finally:
+        v.close()
+
+
+def test_query_page_opens_its_query_on_the_sparql_page(visit: Visit) -> None:
+    page = visit.open("queries/plans-overview.html")
+    page.click("text=in the browser")
+    _sparql_ready(page)
+    editor = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    assert editor.startswith("# title: Plans at a glance")
+    assert visit.errors == [] and visit.outside == []

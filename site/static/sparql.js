@@ -80,6 +80,12 @@
     .then((r) => r.json())
     .then((qs) => {
       library = qs;
+      // sparql.html#query=NAME (the query pages link so) opens that library query
+      const wanted = new URLSearchParams(location.hash.slice(1)).get("query");
+      if (wanted && library.some((x) => x.name === wanted)) {
+        examples.value = wanted;
+        examples.dispatchEvent(new Event("change"));
+      }
     })
     .catch(() => {
       examples.disabled = true;

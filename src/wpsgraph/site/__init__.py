@@ -4,21 +4,28 @@ The store is scanned once and grouped by subject (:class:`Graph`); every page an
 made from that grouping, never by a query per page. Every resource under the data base
 ``…/id/`` gets ``<path>.html``, ``.ttl``, ``.jsonld`` and ``.nt``; each kind of resource
 has its template (plan, action, indicator, objective, actor, country, resolution,
-instrument) with ``resource.html`` as the fallback; class index pages list plans, actors,
-countries, resolutions, instruments and themes. The dataset is described in ``void.ttl``
-(also ``.well-known/void``), ``dcat.ttl`` and a schema.org block on the home page;
-``.htaccess`` negotiates content for the generic IRIs. A JSON index feeds the search
+instrument, theme, link) with ``resource.html`` as the fallback; class index pages list
+plans, actors, countries, resolutions, instruments and themes. The dataset is described
+in ``void.ttl`` (also ``.well-known/void``), ``dcat.ttl`` and a schema.org block on the
+home page; ``.htaccess`` negotiates content for the generic IRIs. A JSON index feeds the search
 page, and ``sparql.html`` runs queries on the site's own dump in the browser (Oxigraph,
 WebAssembly) with the Yasqe editor and the Yasr results view.
 
 All text is escaped by jinja2's autoescape; nothing from the data is trusted as markup,
 and JSON inside ``<script>`` has every ``<`` escaped.
 
-Modules: ``graph`` (the grouping), ``views`` (what each page shows), ``page`` (the
-variables of a resource page, in one place), ``render``
-(templates to files), ``files`` (RDF files, dumps, .htaccess, search index), ``dataset``
-(VoID, DCAT, schema.org, sitemap), ``vendor`` (npm components),
-``generate`` (:func:`build_site`).
+The query library runs once on the store (``library``): its results make the query
+pages (``queries/<name>.html`` with CSV and JSON downloads) and the numbers of every
+comparison picture (``compare``: heatmaps, timeline, per-resolution bar charts, drawn
+as SVG by ``charts``, each with its CSV). That is the only querying the site does.
+
+Modules: ``graph`` (the grouping), ``views`` (what each page shows), ``links`` (the
+linker's links on action, resolution, instrument and theme pages), ``page`` (the
+variables of a resource page, in one place), ``render`` (templates to files),
+``files`` (RDF files, dumps, .htaccess, search index), ``dataset`` (VoID, DCAT,
+schema.org, sitemap), ``library`` (the query library, run), ``compare`` and ``charts``
+(the pictures), ``ontodoc`` (shapes per term, class diagram), ``vendor`` (npm
+components), ``generate`` (:func:`build_site`).
 """
 
 from wpsgraph.site.generate import build_site

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
+from markupsafe import Markup
 
 from wpsgraph.query import list_queries
-from wpsgraph.site import dataset, files, views
+from wpsgraph.site import dataset, files, library, links, ontodoc, views
+from wpsgraph.site.compare import Views
 from wpsgraph.site.files import Dump
 from wpsgraph.site.graph import Graph, Resource
 from wpsgraph.site.page import resource_page
@@ -50,8 +52,11 @@ def build_site(
     plans = views.members(graph, "ActionPlan")
     by_focus = views.warnings_by_focus(result.report.warnings)
     pages = Pages(graph, project.site / "templates", out, _globals(graph, plans, dump_list))
+    # the library once on the store: its pages, and the numbers of every picture
+    runs = library.run_library(result.store, queries, graph, result.ids.id)
+    compare = Views(graph, runs)
     for r in graph.local():
-        _resource_page(pages, graph, r, by_focus)
+        _resource_page(pages, graph, r, by_focus, compare)
     stats = views.plan_stats(graph, plans)
     for s in stats:
         s["warnings"] = len(views.plan_warnings(graph, s["r"], by_focus))
@@ -67,10 +72,29 @@ def build_site(
         cite_date=dataset.build_date(),
     )
     for file, title, cls, intro in views.INDEXES:
+        if file == "themes.html":
+            continue  # its own page, below
         pages.write(
             file, "class_index.html", title=title, intro=intro, members=views.members(graph, cls)
         )
-    pages.write("ontology.html", "ontology.html", terms=_ontology_terms(graph))
+    pages.write(
+        "themes.html",
+        "themes.html",
+        themes=links.theme_index(graph, views.members(graph, "Theme")),
+    )
+    _compare_pages(pages, compare, runs)
+    _query_pages(pages, runs, out)
+    shapes = ontodoc.read_shapes(project.shapes)
+    pages.write(
+        "ontology.html",
+        "ontology.html",
+        terms=_ontology_terms(graph),
+        shapes=shapes,
+        diagram=Markup(ontodoc.class_diagram(graph)),
+    )
+    (out / "ontology.svg").write_text(
+        ontodoc.class_diagram(graph, href_prefix="ontology.html#"), encoding="utf-8"
+    )
     pages.write("search.html", "search.html")
     examples = [
         {
@@ -102,7 +126,9 @@ def build_site(
     return pages.count
 
 
-def _resource_page(pages: Pages, graph: Graph, r: Resource, by_focus: dict[str, Any]) -> None:
+def _resource_page(
+    pages: Pages, graph: Graph, r: Resource, by_focus: dict[str, Any], compare: Views
+) -> None:
     path = graph.path(r.iri)
     assert path is not None
     jsonld = files.write_resource_files(r, pages.out / path)
@@ -110,7 +136,43 @@ def _resource_page(pages: Pages, graph: Graph, r: Resource, by_focus: dict[str, 
     if not pages.has(template):
         template = "resource.html"
     page = resource_page(graph, r, path, template, by_focus)
+    picture = None
+    if template == "resolution.html":
+        picture = compare.resolution_chart(r.iri)
+    elif template == "plan.html":
+        picture = compare.plan_chart(r.one(dcterms.identifier))
+    if picture is not None:
+        picture.write(pages.out)
+        page.chart = Markup(picture.inline(path + ".html"))
+        page.chart_files = {
+            "svg": picture.svg_path,
+            "csv": picture.csv_path,
+            "query": f"{library.FOLDER}/{picture.query}.html",
+        }
     pages.write(path + ".html", template, script=files.script_json(jsonld), **vars(page))
+
+
+def _compare_pages(pages: Pages, compare: Views, runs: dict[str, library.QueryRun]) -> None:
+    """compare.html: every comparison picture, inline, with its query and CSV."""
+    shown = []
+    for picture in compare.pictures():
+        picture.write(pages.out)
+        shown.append(
+            {
+                "p": picture,
+                "svg": Markup(picture.inline("compare.html")),
+                "query": runs.get(picture.query),
+            }
+        )
+    pages.write("compare.html", "compare.html", pictures=shown)
+
+
+def _query_pages(pages: Pages, runs: dict[str, library.QueryRun], out: Path) -> None:
+    """queries/<name>.html for every library query, its downloads, and an index."""
+    library.write_downloads(runs, out)
+    for run in runs.values():
+        pages.write(run.path("html"), "query.html", run=run, max_rows=library.MAX_ROWS)
+    pages.write(f"{library.FOLDER}/index.html", "queries.html", runs=list(runs.values()))
 
 
 def _globals(graph: Graph, plans: list[Resource], dumps: list[Dump]) -> dict[str, Any]:

@@ -2,9 +2,10 @@
 
 Every page under ``id/`` is rendered from one :class:`ResourcePage`: ``resource.html``
 reads the common fields, and each template that extends it (plan, action, objective,
-indicator, actor, country, resolution, instrument) reads its own fields as well. Besides
-these, every template has the globals of :func:`wpsgraph.site.generate.build_site`
-(``label``, ``link``, ``url``, the vocabularies …) and ``script``, the page's JSON-LD.
+indicator, actor, country, resolution, instrument, theme; link extends base.html) reads
+its own fields as well. Besides these, every template has the globals of
+:func:`wpsgraph.site.generate.build_site` (``label``, ``link``, ``url``, the
+vocabularies …) and ``script``, the page's JSON-LD.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from wpsgraph.site import views
+from wpsgraph.site import links, views
 from wpsgraph.site.graph import Graph, Resource, Term
 from wpsgraph.validate import ValidationResult
 from wpsgraph.vocab import rdf, wps
@@ -39,6 +40,24 @@ class ResourcePage:
     commitments: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # actor
     citing: list[tuple[str, list[dict[str, str]]]] = field(default_factory=list)  # resolution …
     country_plans: list[str] = field(default_factory=list)  # country
+    action_links: list[links.LinkRow] = field(default_factory=list)  # action: its links
+    link_row: links.LinkRow | None = None  # link: the link itself
+    linked: list[links.PlanGroup] = field(default_factory=list)  # resolution, instrument, theme
+    about: list[dict[str, str]] = field(default_factory=list)  # instrument ↔ theme statements
+    chart: str = ""  # resolution, plan: its bar chart (SVG markup, made safe)
+    chart_files: dict[str, str] = field(default_factory=dict)  # its svg, csv and query
+
+
+LISTED_ABOVE = {
+    p.value
+    for p in (
+        wps.linkTo,
+        wps.addressesResolution,
+        wps.referencesInstrument,
+        wps.addressesTheme,
+        wps.viaTheme,
+    )
+}
 
 
 def resource_page(
@@ -67,4 +86,13 @@ def resource_page(
         page.citing = views.citing(graph, r)
     if template == "country.html":
         page.country_plans = sorted(set(r.inv.get(wps.country.value, [])))
+    if template == "action.html":
+        page.action_links = links.action_links(graph, r)
+    if template == "link.html":
+        page.link_row = links.link_row(graph, r)
+    if template in ("resolution.html", "instrument.html", "theme.html"):
+        page.linked = links.linked_to(graph, r)
+        page.about = links.instrument_themes(graph, r, of_theme=template == "theme.html")
+        # the links are listed, grouped, above: not again as a flat list of link nodes
+        page.inverse = [(p, s) for p, s in page.inverse if p not in LISTED_ABOVE]
     return page

@@ -27,6 +27,8 @@ TEMPLATES = (
     ("Country", "country.html"),
     ("Resolution", "resolution.html"),
     ("Instrument", "instrument.html"),
+    ("Theme", "theme.html"),
+    ("Link", "link.html"),
 )
 
 # Class index pages: (file, title, class, intro).
@@ -52,6 +54,7 @@ PARENTS = (
     (wps.subObjectiveOf, False),
     (wps.hasIndicator, True),
     (wps.referringNode, False),
+    (wps.linkFrom, False),
     (wps.partOfPlan, False),
 )
 
@@ -235,8 +238,10 @@ def commitments(graph: Graph, r: Resource) -> list[tuple[str, list[tuple[str, st
 
 
 def citing(graph: Graph, r: Resource) -> list[tuple[str, list[dict[str, str]]]]:
-    """Every plan, objective or action that addresses or references ``r`` (a resolution
-    or an instrument), with the evidence where there is one, grouped by plan."""
+    """Every plan or objective that addresses or references ``r`` (a resolution or an
+    instrument), with the evidence where there is one, grouped by plan. Actions are
+    left to the linker's links (:func:`wpsgraph.site.links.linked_to`), which carry
+    their curated references too."""
     found: dict[str, dict[str, str]] = {}
     for ref_iri in sorted(set(r.inv.get(wps.instrument.value, []))):
         ref = graph.res[ref_iri]
@@ -248,6 +253,8 @@ def citing(graph: Graph, r: Resource) -> list[tuple[str, list[dict[str, str]]]]:
     by_plan: dict[str, list[dict[str, str]]] = defaultdict(list)
     for node, row in found.items():
         res = graph.res[node]
+        if graph.is_a(res, "Action"):
+            continue
         plan = res if graph.is_a(res, "ActionPlan") else graph.plan_of(res)
         by_plan[plan.iri if plan else ""].append(row)
     for rows in by_plan.values():

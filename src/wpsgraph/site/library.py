@@ -1,0 +1,115 @@
+"""The query library on the site: every query of ``queries/`` run once on the built
+graph, its results kept for its page, its CSV and JSON downloads and the pictures.
+
+A query with parameters is run with one example value: the first value named in the
+help text of its ``# param:`` line ("e.g. 1820") that gives rows on this graph, else the
+resource with most links to it among those the parameter can name; its page says so.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from wpsgraph.query import Param, Query, QueryError, QueryResult, run_query
+from wpsgraph.site.graph import Graph
+
+FOLDER = "queries"
+MAX_ROWS = 300  # rows shown on a query page; the downloads hold them all
+_EXAMPLE = re.compile(r"e\.g\.\s*(.*)$")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+@dataclass
+class QueryRun:
+    """One library query as run for the site."""
+
+    query: Query
+    params: dict[str, str] = field(default_factory=dict)  # example values used
+    result: QueryResult | None = None
+    error: str = ""
+    seconds: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return self.query.name
+
+    def path(self, ext: str) -> str:
+        """Its page (``html``) or downloads (``csv``, ``json``, ``rq``) on the site."""
+        return f"{FOLDER}/{self.name}.{ext}"
+
+
+def _candidates(p: Param) -> list[str]:
+    m = _EXAMPLE.search(p.help)
+    words = _TOKEN.findall(m.group(1)) if m else []
+    return [w.rstrip(".") for w in words if w not in ("or", "and", "see", "the")]
+
+
+def _fallback(p: Param, graph: Graph, id_base: str) -> list[str]:
+    """For an IRI parameter: the resources it can name, most linked first."""
+    if p.kind != "iri" or "{}" not in p.template:
+        return []
+    prefix, suffix = p.template.split("{}", 1)
+    found = []
+    for r in graph.res.values():
+        local = r.iri[len(id_base) :] if r.iri.startswith(id_base) else ""
+        if r.triples and local.startswith(prefix) and local.endswith(suffix):
+            value = local[len(prefix) : len(local) - len(suffix)]
+            if value and "/" not in value:
+                found.append((-sum(len(v) for v in r.inv.values()), value))
+    return [v for _, v in sorted(found)[:3]]
+
+
+def run_library(
+    store: ox.Store, queries: list[Query], graph: Graph, id_base: str
+) -> dict[str, QueryRun]:
+    """Run every query once (parameterised ones with an example value), by name."""
+    runs = {}
+    for q in queries:
+        run = QueryRun(q)
+        start = time.perf_counter()
+        try:
+            run.params, run.result = _run(store, q, graph, id_base)
+        except QueryError as exc:
+            run.error = str(exc)
+        run.seconds = time.perf_counter() - start
+        runs[q.name] = run
+    return runs
+
+
+def _run(
+    store: ox.Store, q: Query, graph: Graph, id_base: str
+) -> tuple[dict[str, str], QueryResult]:
+    if not q.params:
+        return {}, run_query(store, q, id_base=id_base)
+    # one example per parameter; the first combination that gives rows, else the first
+    options = [_candidates(p) + _fallback(p, graph, id_base) for p in q.params]
+    tried: list[tuple[dict[str, str], QueryResult]] = []
+    for i in range(max(len(o) for o in options)):
+        params = {
+            p.name: o[min(i, len(o) - 1)] for p, o in zip(q.params, options, strict=True) if o
+        }
+        if len(params) < len(q.params):
+            break
+        result = run_query(store, q, params, id_base=id_base)
+        tried.append((params, result))
+        if result.rows or result.boolean is not None:
+            return params, result
+    if tried:
+        return tried[0]
+    raise QueryError(f"no example value for the parameters of {q.name}")
+
+
+def write_downloads(runs: dict[str, QueryRun], out: Path) -> None:
+    """``queries/<name>.csv`` and ``.json`` (SPARQL 1.1 results) and the ``.rq`` itself."""
+    folder = out / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    for run in runs.values():
+        (out / run.path("rq")).write_text(run.query.text, encoding="utf-8")
+        if run.result is not None:
+            (out / run.path("csv")).write_text(run.result.to_csv(), encoding="utf-8")
+            (out / run.path("json")).write_text(run.result.to_json(), encoding="utf-8")
