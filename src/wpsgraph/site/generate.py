@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
+import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -55,8 +57,7 @@ def build_site(
     # the library once on the store: its pages, and the numbers of every picture
     runs = library.run_library(result.store, queries, graph, result.ids.id)
     compare = Views(graph, runs)
-    for r in graph.local():
-        _resource_page(pages, graph, r, by_focus, compare)
+    _render_resources(pages, graph, graph.local(), by_focus, compare)
     stats = views.plan_stats(graph, plans)
     for s in stats:
         s["warnings"] = len(views.plan_warnings(graph, s["r"], by_focus))
@@ -121,9 +122,47 @@ def build_site(
         dataset.dataset_description(graph, plans, dump_list, site_url, len(result.store)), out
     )
     (out / ".htaccess").write_text(files.htaccess(result.ids.base), encoding="utf-8")
-    (out / "sitemap.xml").write_text(dataset.sitemap(pages.written, site_url), encoding="utf-8")
+    (out / "sitemap.xml").write_text(
+        dataset.sitemap(sorted(pages.written), site_url), encoding="utf-8"
+    )
     (out / "robots.txt").write_text(dataset.robots(site_url), encoding="utf-8")
     return pages.count
+
+
+_STATE: tuple[Any, ...] = ()
+
+
+def _render_resources(
+    pages: Pages,
+    graph: Graph,
+    resources: list[Resource],
+    by_focus: dict[str, Any],
+    compare: Views,
+) -> None:
+    """Render every resource's page and data files, on every core where the work is big
+    enough: forked workers inherit the grouped graph and each renders one slice."""
+    global _STATE
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(resources) < 2000 or "fork" not in mp.get_all_start_methods():
+        for r in resources:
+            _resource_page(pages, graph, r, by_focus, compare)
+        return
+    _STATE = (pages, graph, resources, by_focus, compare)
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            for written in pool.map(_render_slice, [(i, workers) for i in range(workers)]):
+                pages.written.extend(written)
+    finally:
+        _STATE = ()
+
+
+def _render_slice(args: tuple[int, int]) -> list[str]:
+    start, step = args
+    pages, graph, resources, by_focus, compare = _STATE
+    before = len(pages.written)
+    for r in resources[start::step]:
+        _resource_page(pages, graph, r, by_focus, compare)
+    return pages.written[before:]
 
 
 def _resource_page(
