@@ -507,7 +507,8 @@ def test_every_query_has_a_page_with_its_results(
         params = {}
         if q.params:
             assert "(an example)" in page, q.name
-            params = {p.name: re.search(rf"<code>{p.name}</code>[^<]*= ([^<]+)<", index)
+            row = index[index.index(f'href="{q.name}.html"') :]  # this query's row
+            params = {p.name: re.search(rf"<code>{p.name}</code>[^<]*= ([^<]+)<", row)
                       for p in q.params}  # fmt: skip
             assert all(params.values()), q.name
             params = {k: v.group(1).strip() for k, v in params.items() if v}
