@@ -116,9 +116,10 @@ def build_cmd(
     result = build(project, out, base=base_url, site=not no_site, log=click.echo, cache=cache_dir)
     _summary(result)
     if result.report.warnings:
-        per_file = Counter(w.file for w in result.report.warnings)
-        listed = ", ".join(f"{f} {n}" for f, n in sorted(per_file.items()))
-        click.echo(f"warnings: {listed}\n  ('wpsgraph validate' lists them)")
+        per_file = sorted(Counter(w.file for w in result.report.warnings).items())
+        listed = ", ".join(f"{f} {n}" for f, n in per_file[:8])
+        more = f", and {len(per_file) - 8} more files" if len(per_file) > 8 else ""
+        click.echo(f"warnings: {listed}{more}\n  ('wpsgraph validate' lists them)")
     click.echo(f"dumps: {out}/{DUMP_NAME}.trig, .nq, .nt, .jsonld")
     if not no_site:
         index = (out / "site" / "index.html").resolve()
