@@ -96,11 +96,12 @@ def synthesise(scale: float, out: Path, seed: int = 1325, data: Path = ROOT / "d
     real = [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in real_files]
     for path in real_files:
         _link_or_copy(path, target / "plans" / path.name)
+    # every scalar a string: under YAML 1.1 rules Norway's code NO would read as false
     countries = [
         c["code"]
         for c in yaml.load(
             (data / "reference" / "countries.yaml").read_text(encoding="utf-8"),
-            Loader=yaml.CSafeLoader,
+            Loader=yaml.BaseLoader,
         )
     ]
     vocab = _vocabulary(real)
