@@ -73,3 +73,55 @@ def test_a_broken_plan_is_never_served_from_the_cache(fixture_copy: Path, tmp_pa
     shutil.rmtree(cache)
     with pytest.raises(DataError):
         build_graph(project, cache=cache)
+
+
+def _results(report: object) -> set[tuple[object, ...]]:
+    return {(r.severity, r.node, r.message, r.focus) for r in report.results}  # type: ignore[attr-defined]
+
+
+def test_only_the_changed_plan_is_validated_again(fixture_copy: Path, tmp_path: Path) -> None:
+    """The merged report (cached results of unchanged plans, shared results, and a fresh
+    validation of the changed plan) equals a full validation, warnings and all."""
+    second = _two_plans(fixture_copy)
+    project, cache = Project(REPO, data_dir=fixture_copy), tmp_path / "cache"
+    full = build_graph(project, cache=cache)
+    assert full.revalidated == ["fx-nap-2020", "fx-nap-2021"]
+    assert _results(full.report) == _results(build_graph(project).report)
+    assert any(r.focus.endswith("fx-nap-2021/action/2-b") for r in full.report.warnings)
+    # 1.b loses its actors in the second plan: a new warning, on that plan only.
+    second.write_text(
+        second.read_text().replace("        actors: [fx-foreign-affairs, fx-defence]\n", "", 1)
+    )
+    changed = build_graph(project, cache=cache)
+    assert changed.reused == 1
+    assert changed.revalidated == ["fx-nap-2021"]
+    expected = _results(build_graph(project).report)
+    assert _results(changed.report) == expected
+    new = [r for r in changed.report.warnings if r.focus.endswith("fx-nap-2021/action/1-b")]
+    assert new and not any(r.focus.endswith("fx-nap-2020/action/1-b") for r in new)
+    # Nothing changed: nothing is validated, and the report is still whole.
+    again = build_graph(project, cache=cache)
+    assert again.revalidated == []
+    assert _results(again.report) == expected
+
+
+def test_a_cached_violation_still_fails_the_build(fixture_copy: Path, tmp_path: Path) -> None:
+    import pytest
+
+    from wpsgraph.build import ValidationFailed
+
+    root, cache = tmp_path / "root", tmp_path / "cache"
+    shapes = root / "shapes"
+    shutil.copytree(REPO / "shapes", shapes)
+    (root / "ontology").symlink_to(REPO / "ontology")
+    # a shape the fixture breaks: every action needs a responsible actor
+    (shapes / "strict.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix wps: <https://w3id.org/wpsgraph/ontology#> .\n"
+        "<urn:strict> a sh:NodeShape ; sh:targetClass wps:Action ;\n"
+        "  sh:property [ sh:path wps:responsibleActor ; sh:minCount 1 ] .\n"
+    )
+    project = Project(root, data_dir=fixture_copy)
+    for _ in range(2):  # the second time the plan's results come from the cache
+        with pytest.raises(ValidationFailed, match=r"action 2\.b"):
+            build_graph(project, cache=cache)

@@ -20,6 +20,7 @@ from wpsgraph.errors import WpsgraphError
 from wpsgraph.importer import ImportedPlan, read_plans
 from wpsgraph.linker import link_plan, link_quads
 from wpsgraph.reference import Located, Reference, load_reference
+from wpsgraph.revalidate import validate_with_cache
 from wpsgraph.store import fill, load_turtle_quads, open_store, write_dumps
 from wpsgraph.themes import Themes, load_themes
 from wpsgraph.validate import ValidationReport, validate
@@ -77,6 +78,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     themes: Themes = field(default_factory=Themes)
     reused: int = 0  # plans read back from the cache
+    revalidated: list[str] = field(default_factory=list)  # plans validated in this build
 
     @property
     def triples(self) -> int:
@@ -179,7 +181,23 @@ def build_graph(
     for plan in plans:
         located.update(plan.located)
     report = ValidationReport()
-    if check:
+    revalidated = sorted(p.plan_id for p in plans) if check else []
+    if check and store_cache is not None and validator == "sparql":
+        report, revalidated = timer.run(
+            "validate",
+            lambda: validate_with_cache(
+                plans,
+                fresh,
+                links,
+                ontology + ref.quads + themes.quads,
+                cache=store_cache,
+                store=store,
+                shapes_dir=project.shapes,
+                ontology_dir=project.ontology,
+                located=located,
+            ),
+        )
+    elif check:
         report = timer.run(
             "validate",
             lambda: validate(
@@ -192,10 +210,19 @@ def build_graph(
                 validator=validator,
             ),
         )
-        if raise_on_violation and not report.conforms:
-            raise ValidationFailed(report)
+    if raise_on_violation and not report.conforms:
+        raise ValidationFailed(report)
     return BuildResult(
-        store, ids, ref, plans, report, located, timings, themes=themes, reused=len(cached)
+        store,
+        ids,
+        ref,
+        plans,
+        report,
+        located,
+        timings,
+        themes=themes,
+        reused=len(cached),
+        revalidated=revalidated,
     )
 
 

@@ -1,11 +1,12 @@
 """Cache: each plan's imported and linked quads, keyed by everything they depend on.
 
-A rebuild after one plan file changed re-imports and re-links only that plan; the others
-are read back from N-Quads. The key of a plan covers its own file and everything shared
-that could change its triples: the reference data (including the theme rules), the
-ontology, the shapes, the base IRI and the source of the stages that make the triples. A
-key that misses an input would let the cache go stale, so the shared part hashes whole
-folders, not a list of known files.
+A rebuild after one plan file changed re-imports, re-links and re-validates only that
+plan; the others are read back from N-Quads, with their validation results. The key of a
+plan covers its own file and everything shared that could change its triples or its
+results: the reference data (including the theme rules), the ontology, the shapes and
+checks, the base IRI and the source of the stages that make them. A key that misses an
+input would let the cache go stale, so the shared part hashes whole folders, not a list
+of known files.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from wpsgraph.reference import Located
+from wpsgraph.validate import Severity, ValidationResult
 
 _CODE = (
     "importer.py",
@@ -29,6 +31,8 @@ _CODE = (
     "reference.py",
     "yamlsrc.py",
     "cache.py",
+    "validate.py",
+    "shacl_sparql.py",
 )
 
 
@@ -105,3 +109,34 @@ class PlanCache:
             ),
             encoding="utf-8",
         )
+
+    # validation results: a plan's (focus nodes that are subjects of its quads), and the
+    # shared ones (every other focus: reference data, ontology), under the same keys
+
+    def _results_path(self, plan_file: Path | None) -> Path:
+        if plan_file is None:
+            return self.folder / f"_shared.{self.shared[:32]}.results.json"
+        return self.folder / f"{plan_file.stem}.{self.key(plan_file)}.results.json"
+
+    def get_results(self, plan_file: Path | None) -> list[ValidationResult] | None:
+        """The cached results of a plan (``None``: the shared ones), if any."""
+        path = self._results_path(plan_file)
+        if not path.is_file():
+            return None
+        return [
+            ValidationResult(Severity(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7])
+            for r in json.loads(path.read_text(encoding="utf-8"))
+        ]
+
+    def put_results(self, plan_file: Path | None, results: list[ValidationResult]) -> None:
+        path = self._results_path(plan_file)
+        if plan_file is None:
+            for old in self.folder.glob("_shared.*.results.json"):
+                old.unlink()
+        rows = [
+            [r.severity.value, r.file, r.line, r.node, r.message, r.focus, r.path, r.shape]
+            for r in results
+        ]
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
