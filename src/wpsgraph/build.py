@@ -79,6 +79,8 @@ class BuildResult:
     themes: Themes = field(default_factory=Themes)
     reused: int = 0  # plans read back from the cache
     revalidated: list[str] = field(default_factory=list)  # plans validated in this build
+    plan_keys: dict[str, str] = field(default_factory=dict)  # plan id -> its cache key
+    site_reused: list[str] = field(default_factory=list)  # plans whose pages were linked
 
     @property
     def triples(self) -> int:
@@ -223,6 +225,11 @@ def build_graph(
         themes=themes,
         reused=len(cached),
         revalidated=revalidated,
+        plan_keys=(
+            {p.plan_id: f"{store_cache.key(p.file)} {p.display}" for p in plans}
+            if store_cache is not None
+            else {}
+        ),
     )
 
 
@@ -240,7 +247,9 @@ def build(
     Everything is written to a temporary folder beside ``out`` and swapped in only when
     all of it succeeded, so a failed build leaves the previous ``out`` exactly as it was.
     """
-    from wpsgraph.site import build_site  # the site stage sits downstream of this one
+    # the site stage sits downstream of this one
+    from wpsgraph.site import build_site
+    from wpsgraph.site.reuse import SiteReuse, site_code_digest
 
     started = time.perf_counter()
     result = build_graph(project, base=base, cache=cache)
@@ -252,9 +261,17 @@ def build(
         dumps = timer.run("dumps", lambda: write_dumps(result.store, tmp, result.ids))
         if site:
             # the site carries its own dumps (and gzip copies), for a static host
+            reuse = None
+            if result.plan_keys:
+                code = site_code_digest(project.site / "templates", project.site / "static")
+                reuse = SiteReuse.load(out, result.plan_keys, code)
             pages = timer.run(
-                "site", lambda: build_site(result, project, tmp / "site", dumps=dumps)
+                "site",
+                lambda: build_site(result, project, tmp / "site", dumps=dumps, reuse=reuse),
             )
+            if reuse is not None:
+                reuse.save(tmp)
+                result.site_reused = sorted(reuse.plans)
             log(f"site: {pages} pages")
         _swap(tmp, out)
     except BaseException:

@@ -103,7 +103,8 @@ def main(ctx: click.Context, root: Path) -> None:
     "--cache/--no-cache",
     default=True,
     show_default=True,
-    help="Reuse plans whose inputs did not change (ROOT/.wpsgraph-cache).",
+    help="Reuse plans whose inputs did not change (ROOT/.wpsgraph-cache): their "
+    "triples, links, validation results and pages.",
 )
 @click.pass_context
 @_guard
@@ -131,7 +132,13 @@ def build_cmd(
 
 def _summary(result: BuildResult) -> None:
     t = result.timings
-    reused = f" ({result.reused} unchanged, read from the cache)" if result.reused else ""
+    reused = ""
+    if result.reused:
+        reused = (
+            f" ({result.reused} unchanged, read from the cache; "
+            f"{len(result.revalidated)} validated again; "
+            f"pages of {len(result.site_reused)} linked from the previous site)"
+        )
     names = ", ".join(p.plan_id for p in result.plans)
     click.echo(f"built {len(result.plans)} plan(s){reused}: {names}")
     click.echo(

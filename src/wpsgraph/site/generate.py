@@ -20,6 +20,7 @@ from wpsgraph.site.files import Dump
 from wpsgraph.site.graph import Graph, Resource
 from wpsgraph.site.page import resource_page
 from wpsgraph.site.render import Pages
+from wpsgraph.site.reuse import SiteReuse, plan_of_path
 from wpsgraph.site.vendor import copy_vendor
 from wpsgraph.vocab import PREFIXES, WPS, dcterms, org, owl, prov, rdf, rdfs, skos, wps
 
@@ -35,12 +36,19 @@ DUMP_TEXT = {
 
 
 def build_site(
-    result: BuildResult, project: Project, out: Path, *, dumps: Sequence[Path] = ()
+    result: BuildResult,
+    project: Project,
+    out: Path,
+    *,
+    dumps: Sequence[Path] = (),
+    reuse: SiteReuse | None = None,
 ) -> int:
     """Write the site for a built graph into ``out``; return the number of HTML pages.
 
     ``dumps`` (the files :func:`wpsgraph.store.write_dumps` wrote) are copied into
-    ``out/dumps/`` with a gzip copy each, and described in VoID and DCAT.
+    ``out/dumps/`` with a gzip copy each, and described in VoID and DCAT. With ``reuse``,
+    the pages of plans that did not change are hard-linked from the previous site
+    (:mod:`wpsgraph.site.reuse`) instead of rendered.
     """
     graph = Graph(result.store.quads_for_pattern(None, None, None, None), result.ids.id)
     site_url = result.ids.base + "/"
@@ -57,7 +65,7 @@ def build_site(
     # the library once on the store: its pages, and the numbers of every picture
     runs = library.run_library(result.store, queries, graph, result.ids.id)
     compare = Views(graph, runs)
-    _render_resources(pages, graph, graph.local(), by_focus, compare)
+    _render_resources(pages, graph, _taken(pages, graph, graph.local(), reuse), by_focus, compare)
     stats = views.plan_stats(graph, plans)
     for s in stats:
         s["warnings"] = len(views.plan_warnings(graph, s["r"], by_focus))
@@ -130,6 +138,26 @@ def build_site(
 
 
 _STATE: tuple[Any, ...] = ()
+
+
+def _taken(
+    pages: Pages, graph: Graph, resources: list[Resource], reuse: SiteReuse | None
+) -> list[Resource]:
+    """Link the files of unchanged plans' resources from the previous site; return the
+    resources still to render."""
+    if reuse is None:
+        return resources
+    todo = []
+    for r in resources:
+        path = graph.path(r.iri)
+        assert path is not None
+        plan = plan_of_path(path)
+        if reuse.reusable(plan) and reuse.take(path, pages.out):
+            pages.written.append(path + ".html")
+            reuse.plans.add(plan)  # type: ignore[arg-type]
+        else:
+            todo.append(r)
+    return todo
 
 
 def _render_resources(

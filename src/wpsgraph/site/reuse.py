@@ -1,0 +1,104 @@
+"""Incremental site: the pages of an unchanged plan are taken from the previous build.
+
+A page under ``id/plan/<plan>/…`` (objectives, actions, indicators, statements, links and
+references of one plan) shows that plan's triples, the labels of reference data (actors,
+instruments, themes, countries) and that plan's validation results; nothing from another
+plan. So its four files (``.html``, ``.ttl``, ``.jsonld``, ``.nt``) are the same as last
+time when none of these changed: the plan file and everything shared (the plan's cache
+key), the site's templates, static files and code, and where the plan file is. That
+digest is recorded per plan in ``<out>/.wpsgraph-site.json``; when it matches, the files
+are hard-linked from the previous ``<out>/site`` into the new one instead of rendered
+(the previous folder is never touched, so a failed build still leaves it as it was). The
+plan's own page, and every page that gathers across plans (actors, countries,
+resolutions, themes, indexes, comparisons), is rendered every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MANIFEST = ".wpsgraph-site.json"
+EXTENSIONS = (".html", ".ttl", ".jsonld", ".nt")
+
+
+def site_code_digest(templates: Path, static: Path) -> str:
+    """What every page depends on besides the data: templates, static files, site code."""
+    h = hashlib.sha256()
+    package = Path(__file__).parent
+    for folder in (templates, static, package):
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if path.suffix == ".pyc":
+                continue
+            h.update(str(path.relative_to(folder)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def plan_of_path(path: str) -> str | None:
+    """The plan whose own part of the site ``path`` is in, if any.
+
+    >>> plan_of_path("id/plan/be-nap-2017/action/19-c"), plan_of_path("id/plan/be-nap-2017")
+    ('be-nap-2017', None)
+    """
+    parts = path.split("/", 4)
+    if len(parts) > 3 and parts[0] == "id" and parts[1] == "plan":
+        return parts[2]
+    return None
+
+
+@dataclass
+class SiteReuse:
+    """Which plans' pages the previous build can give, and what this build records."""
+
+    previous: Path  # the previous site folder
+    old: dict[str, str]  # plan id -> digest of its pages in the previous build
+    new: dict[str, str]  # plan id -> digest of its pages in this build
+    linked: int = 0  # files taken from the previous build
+    plans: set[str] = field(default_factory=set)  # plans whose pages were taken
+
+    @classmethod
+    def load(cls, out: Path, plan_keys: dict[str, str], code: str) -> SiteReuse:
+        """From the previous build in ``out`` (if any) and this build's plan keys."""
+        new = {
+            pid: hashlib.sha256(f"{key} {code}".encode()).hexdigest()
+            for pid, key in plan_keys.items()
+        }
+        try:
+            old = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["plans"]
+        except (OSError, ValueError, KeyError, TypeError):
+            old = {}
+        return cls(out / "site", old if isinstance(old, dict) else {}, new)
+
+    def reusable(self, plan_id: str | None) -> bool:
+        return (
+            plan_id is not None
+            and plan_id in self.new
+            and self.old.get(plan_id) == self.new[plan_id]
+        )
+
+    def take(self, path: str, out: Path) -> bool:
+        """Hard-link the resource's files from the previous site; False if any is
+        missing (the caller renders it instead)."""
+        made = []
+        try:
+            for ext in EXTENSIONS:
+                dest = out / (path + ext)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.link(self.previous / (path + ext), dest)
+                made.append(dest)
+        except OSError:
+            for dest in made:
+                dest.unlink()
+            return False
+        self.linked += len(made)
+        return True
+
+    def save(self, out: Path) -> None:
+        """Record this build's digests beside the new site (``out`` is the new build)."""
+        (out / MANIFEST).write_text(json.dumps({"plans": self.new}, indent=1), encoding="utf-8")

@@ -1,0 +1,123 @@
+"""Incremental site: pages of unchanged plans are linked from the previous build, and the
+result is the same site a full build makes, file for file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from wpsgraph.build import Project, build
+from wpsgraph.site.reuse import MANIFEST
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(site)): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.suffix != ".gz"  # gzip copies: same content, own header bytes
+    }
+
+
+def _second_plan(data: Path) -> Path:
+    plan = data / "plans" / "fx-nap-2020.yaml"
+    second = data / "plans" / "fx-nap-2021.yaml"
+    second.write_text(plan.read_text().replace("id: fx-nap-2020", "id: fx-nap-2021"))
+    return second
+
+
+def test_unchanged_plans_pages_are_linked_not_rendered(fixture_copy: Path, tmp_path: Path) -> None:
+    second = _second_plan(fixture_copy)
+    project, cache, out = (
+        Project(REPO, data_dir=fixture_copy),
+        tmp_path / "cache",
+        tmp_path / "dist",
+    )
+    first = build(project, out, cache=cache)
+    assert first.site_reused == []
+    assert (out / MANIFEST).is_file()
+    kept = out / "site" / "id" / "plan" / "fx-nap-2020" / "action" / "1-a.html"
+    edited = out / "site" / "id" / "plan" / "fx-nap-2021" / "action" / "1-b.html"
+    kept_inode, edited_before = kept.stat().st_ino, edited.read_text()
+    second.write_text(
+        second.read_text().replace(
+            "Fund women's organisations", "Fund women's organisations and networks"
+        )
+    )
+    again = build(project, out, cache=cache)
+    assert again.site_reused == ["fx-nap-2020"]
+    # the unchanged plan's page is the very same file; the changed one was rendered anew
+    assert kept.stat().st_ino == kept_inode
+    assert "and networks" in edited.read_text() and "and networks" not in edited_before
+    build(project, tmp_path / "full")  # no cache: everything rendered
+    mine, theirs = _tree(out / "site"), _tree(tmp_path / "full" / "site")
+    assert mine.keys() == theirs.keys()
+    # every resource's files are the same bytes (elsewhere, query timings, dump sizes and
+    # the dumps' blank node labels differ from one build to the next, cache or not)
+    resources = [f for f in mine if f.startswith("id/")]
+    assert len(resources) > 100
+    assert [f for f in resources if mine[f] != theirs[f]] == []
+
+
+def test_a_template_change_renders_every_page_again(fixture_copy: Path, tmp_path: Path) -> None:
+    """The digest covers the templates: pages of an unchanged plan are not reused after a
+    template changed (here: a copy of the site folder with one template edited)."""
+    root = tmp_path / "root"
+    root.mkdir()
+    for name in ("ontology", "shapes", "queries", "node_modules"):
+        (root / name).symlink_to(REPO / name)
+    site_src = root / "site"
+    (site_src).mkdir()
+    (site_src / "static").symlink_to(REPO / "site" / "static")
+    templates = site_src / "templates"
+    templates.mkdir()
+    for t in (REPO / "site" / "templates").iterdir():
+        (templates / t.name).write_bytes(t.read_bytes())
+    project, cache, out = (
+        Project(root, data_dir=fixture_copy),
+        tmp_path / "cache",
+        tmp_path / "dist",
+    )
+    build(project, out, cache=cache)
+    assert build(project, out, cache=cache).site_reused == ["fx-nap-2020"]
+    action = templates / "action.html"
+    text = action.read_text()
+    assert "</blockquote>" in text
+    action.write_text(text.replace("</blockquote>", " (edited)</blockquote>", 1))
+    rebuilt = build(project, out, cache=cache)
+    assert rebuilt.site_reused == []
+    page = out / "site" / "id" / "plan" / "fx-nap-2020" / "action" / "1-a.html"
+    assert "(edited)" in page.read_text()
+
+
+def test_a_missing_previous_file_is_rendered(fixture_copy: Path, tmp_path: Path) -> None:
+    project, cache, out = (
+        Project(REPO, data_dir=fixture_copy),
+        tmp_path / "cache",
+        tmp_path / "dist",
+    )
+    build(project, out, cache=cache)
+    gone = out / "site" / "id" / "plan" / "fx-nap-2020" / "action" / "2-a.ttl"
+    gone.unlink()
+    build(project, out, cache=cache)
+    assert gone.is_file() and gone.stat().st_size > 0
+
+
+@pytest.mark.skipif(not hasattr(os, "link"), reason="no hard links on this platform")
+def test_a_failed_build_leaves_the_linked_files_of_the_previous_build_alone(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    second = _second_plan(fixture_copy)
+    project, cache, out = (
+        Project(REPO, data_dir=fixture_copy),
+        tmp_path / "cache",
+        tmp_path / "dist",
+    )
+    build(project, out, cache=cache)
+    before = _tree(out / "site")
+    second.write_text(second.read_text().replace("country: FX", "country: XX"))
+    with pytest.raises(Exception, match="XX"):
+        build(project, out, cache=cache)
+    assert _tree(out / "site") == before
