@@ -52,6 +52,8 @@ def test_build_writes_every_dump_and_the_site(fixture_build: tuple[BuildResult, 
     }
     merged = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
     assert len(nt) == len(merged) == len(jsonld)
+    lines = (out / "wpsgraph.nt").read_bytes().splitlines()
+    assert len(lines) == len(set(lines)) == len(merged)  # each triple once
 
     def ground(triples: set[ox.Triple]) -> set[ox.Triple]:  # blank nodes are renamed
         return {

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -115,19 +117,31 @@ class Dump:
 
 
 def copy_dumps(dumps: Sequence[Path], dest: Path, describe: dict[str, str]) -> list[Dump]:
-    """Copy the dumps into ``dest`` with a gzip copy of each; return them all."""
+    """Put the dumps into ``dest`` (hard links where the file system allows, else
+    copies) with a gzip copy of each, compressed on every core; return them all."""
     dest.mkdir(parents=True, exist_ok=True)
-    out = []
     for dump in dumps:
         target = dest / dump.name
-        shutil.copy2(dump, target)
-        with dump.open("rb") as src, gzip.GzipFile(dest / (dump.name + ".gz"), "wb", mtime=0) as gz:
-            shutil.copyfileobj(src, gz)
+        try:
+            os.link(dump, target)
+        except OSError:
+            shutil.copy2(dump, target)
+    # zlib releases the GIL: one thread per dump keeps both cores busy
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(lambda d: _gzip(d, dest / (d.name + ".gz")), dumps))
+    out = []
+    for dump in dumps:
         what = describe.get(dump.name, dump.suffix[1:])
-        out.append(Dump(dump.name, what, target.stat().st_size))
+        out.append(Dump(dump.name, what, (dest / dump.name).stat().st_size))
         gz_path = dest / (dump.name + ".gz")
         out.append(Dump(gz_path.name, what + ", gzip", gz_path.stat().st_size))
     return out
+
+
+def _gzip(src: Path, dest: Path) -> None:
+    # level 6 (zlib's default, gzip's own is 9): nearly as small, several times faster
+    with src.open("rb") as f, gzip.GzipFile(dest, "wb", compresslevel=6, mtime=0) as gz:
+        shutil.copyfileobj(f, gz, 1 << 20)
 
 
 def search_index(graph: Graph, resources: Sequence[Resource]) -> str:
