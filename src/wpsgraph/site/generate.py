@@ -267,7 +267,7 @@ def _globals(graph: Graph, plans: list[Resource], dumps: list[Dump]) -> dict[str
 
 
 def _ontology_terms(graph: Graph) -> list[Resource]:
-    terms = [r for r in graph.res.values() if r.iri.startswith(WPS) and r.triples]
+    terms = [r for r in graph.res.values() if r.iri.startswith(WPS) and r.out]
     return sorted(terms, key=lambda r: (not r.iri[len(WPS)].isupper(), r.iri.lower()))
 
 

@@ -21,7 +21,14 @@ class Resource:
     iri: str
     out: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
     inv: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    triples: list[ox.Triple] = field(default_factory=list)
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        """Its outgoing triples, sorted: made when a file needs them, not for every
+        resource of the store during the scan."""
+        s = ox.NamedNode(self.iri)
+        made = [ox.Triple(s, ox.NamedNode(p), o) for p, objs in self.out.items() for o in objs]
+        return sorted(made, key=str)
 
     def one(self, prop: ox.NamedNode) -> str:
         values = self.out.get(prop.value)
@@ -42,23 +49,26 @@ class Graph:
         self.id_base = id_base
         self.res: dict[str, Resource] = {}
         self._isa: dict[tuple[str, str], bool] = {}
-        seen: set[tuple[str, str, str]] = set()
+        self._members: dict[str, list[Resource]] | None = None
+        self._supers: dict[str, set[str]] = {}
+        res = self.res
         for q in quads:
-            s, p, o = q.subject, q.predicate, q.object
+            s = q.subject
             if not isinstance(s, ox.NamedNode):
                 continue
-            key = (s.value, p.value, str(o))
-            if key in seen:  # the same triple in several graphs (e.g. reference copies)
+            sv, o = s.value, q.object
+            r = res.get(sv)
+            if r is None:
+                r = res[sv] = Resource(sv)
+            values = r.out[q.predicate.value]
+            if o in values:  # the same triple in several graphs (e.g. reference copies)
                 continue
-            seen.add(key)
-            r = self.res.get(s.value) or self.res.setdefault(s.value, Resource(s.value))
-            r.out[p.value].append(o)  # type: ignore[arg-type]
-            r.triples.append(ox.Triple(s, p, o))
+            values.append(o)  # type: ignore[arg-type]
             if isinstance(o, ox.NamedNode):
-                target = self.res.get(o.value) or self.res.setdefault(o.value, Resource(o.value))
-                target.inv[p.value].append(s.value)
-        for r in self.res.values():
-            r.triples.sort(key=str)
+                target = res.get(o.value)
+                if target is None:
+                    target = res[o.value] = Resource(o.value)
+                target.inv[q.predicate.value].append(sv)
 
     def label(self, iri: str) -> str:
         r = self.res.get(iri)
@@ -80,7 +90,32 @@ class Graph:
         return None
 
     def local(self) -> list[Resource]:
-        return [r for r in self.res.values() if r.triples and self.path(r.iri)]
+        return [r for r in self.res.values() if r.out and self.path(r.iri)]
+
+    def instances(self, cls: str) -> list[Resource]:
+        """The published resources that are instances of wps:<cls> (or of a subclass),
+        from an index made on first use: one pass over the resources for every class."""
+        if self._members is None:
+            self._members = defaultdict(list)
+            for r in self.local():
+                for t in {t.value for t in r.all(rdf.type)}:
+                    for c in self._superclasses(t):
+                        self._members[c].append(r)
+        return list(self._members.get(WPS + cls, []))
+
+    def _superclasses(self, c: str) -> set[str]:
+        if c not in self._supers:
+            todo, seen = [c], set()
+            while todo:
+                x = todo.pop()
+                if x in seen:
+                    continue
+                seen.add(x)
+                sup = self.res.get(x)
+                if sup:
+                    todo += sup.refs(rdfs.subClassOf)
+            self._supers[c] = seen
+        return self._supers[c]
 
     def is_a(self, r: Resource, cls: str) -> bool:
         """Is ``r`` an instance of wps:<cls> or of a declared subclass of it?"""

@@ -57,7 +57,7 @@ def _fallback(p: Param, graph: Graph, id_base: str) -> list[str]:
     found = []
     for r in graph.res.values():
         local = r.iri[len(id_base) :] if r.iri.startswith(id_base) else ""
-        if r.triples and local.startswith(prefix) and local.endswith(suffix):
+        if r.out and local.startswith(prefix) and local.endswith(suffix):
             value = local[len(prefix) : len(local) - len(suffix)]
             if value and "/" not in value:
                 found.append((-sum(len(v) for v in r.inv.values()), value))

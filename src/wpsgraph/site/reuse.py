@@ -61,6 +61,7 @@ class SiteReuse:
     new: dict[str, str]  # plan id -> digest of its pages in this build
     linked: int = 0  # files taken from the previous build
     plans: set[str] = field(default_factory=set)  # plans whose pages were taken
+    _folders: set[str] = field(default_factory=set)  # folders already made
 
     @classmethod
     def load(cls, out: Path, plan_keys: dict[str, str], code: str) -> SiteReuse:
@@ -84,17 +85,21 @@ class SiteReuse:
 
     def take(self, path: str, out: Path) -> bool:
         """Hard-link the resource's files from the previous site; False if any is
-        missing (the caller renders it instead)."""
+        missing (the caller renders it instead). Plain strings, not Path objects, and
+        each folder made once: this runs for nearly every file of a large site."""
+        old, new = f"{self.previous}/{path}", f"{out}/{path}"
+        folder = new.rsplit("/", 1)[0]
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         made = []
         try:
             for ext in EXTENSIONS:
-                dest = out / (path + ext)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.link(self.previous / (path + ext), dest)
-                made.append(dest)
+                os.link(old + ext, new + ext)
+                made.append(new + ext)
         except OSError:
             for dest in made:
-                dest.unlink()
+                os.unlink(dest)
             return False
         self.linked += len(made)
         return True

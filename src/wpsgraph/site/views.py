@@ -263,7 +263,7 @@ def citing(graph: Graph, r: Resource) -> list[tuple[str, list[dict[str, str]]]]:
 
 
 def members(graph: Graph, cls: str) -> list[Resource]:
-    found = [r for r in graph.local() if graph.is_a(r, cls)]
+    found = graph.instances(cls)
     if cls in ("Actor", "Country"):  # only those something points to
         found = [r for r in found if r.inv]
     return sorted(found, key=lambda r: graph.label(r.iri).lower())
