@@ -31,10 +31,9 @@ from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
 from wpsgraph.errors import WpsgraphError
-from wpsgraph.query import PREFIX_BLOCK, Query, QueryResult, bind
+from wpsgraph.query import Query, QueryResult, bind, bound_text
 
 TRANSIENT_STATUS = {429, 502, 503, 504}
-_WHERE = re.compile(r"^[^#\n]*?\bWHERE\s*\{", re.I | re.M)
 
 
 class RemoteError(WpsgraphError):
@@ -239,18 +238,9 @@ def run_query_remote(
     Parameters become one RDF term each (validated exactly as for the embedded store) and
     are bound with a ``VALUES`` block of terms serialised by pyoxigraph, never pasted.
     """
-    subs = bind(query, params or {}, id_base)
-    text = PREFIX_BLOCK + query.text
-    if subs:
-        # The block goes first inside the outer WHERE, so that FILTERs see the bound value
-        # (a trailing VALUES would join only after the WHERE clause is evaluated).
-        names = " ".join(str(v) for v in subs)
-        values = " ".join(str(t) for t in subs.values())
-        where = _WHERE.search(text)
-        if where is None:
-            raise RemoteError(f"query {query.name}: no WHERE {{ to bind parameters in")
-        block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
-        text = text[: where.end()] + block + text[where.end() :]
+    text = bound_text(query, bind(query, params or {}, id_base))
+    if text is None:
+        raise RemoteError(f"query {query.name}: no WHERE {{ to bind parameters in")
     graphs = sorted(graph_counts(endpoint, graph_prefix))
     doc = select_json(endpoint, text, graphs)
     if "boolean" in doc:
