@@ -15,8 +15,8 @@ It prints, per stage, seconds and throughput for both and the ratio naive/ours; 
 for the site (creating as many files of the same sizes, with no templating); peak RSS;
 then writes ``bench/results/results.json`` and ``bench/results/time-vs-size.png``.
 
-    python bench/run.py                      # sizes 1 10 30
-    python bench/run.py --sizes 1 10 30 100 --naive-sizes 1 10
+    python bench/run.py                      # sizes 1 10 40 100, naive at 1 10 40
+    python bench/run.py --sizes 1 10 --naive-sizes 1
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -52,8 +53,10 @@ def run_ours(data: Path, out: Path) -> dict[str, Any]:
     from wpsgraph.query import list_queries, run_query
 
     project = Project(ROOT, data_dir=data)
+    cache = out.parent / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
     started = time.perf_counter()
-    result = build(project, out)
+    result = build(project, out, cache=cache)  # as `wpsgraph build` does: cache on, empty
     total = time.perf_counter() - started
     t = result.timings
     stages = {
@@ -73,6 +76,8 @@ def run_ours(data: Path, out: Path) -> dict[str, Any]:
     stages["queries"] = sum(v["seconds"] for v in queries.values())
     pages = sum(1 for _ in (out / "site").rglob("*.html"))
     files = [p for p in (out / "site").rglob("*") if p.is_file()]
+    floor = _file_floor(files)
+    pipeline = sum(stages[k] for k in ("import", "link", "store", "validate", "dumps"))
     return {
         "triples": result.triples,
         "plans": len(result.plans),
@@ -82,9 +87,46 @@ def run_ours(data: Path, out: Path) -> dict[str, Any]:
         "stages": stages,
         "queries": queries,
         "total": total + stages["queries"],
+        "pipeline": pipeline,
         "rss_mb": _rss_mb(),
-        "floor_seconds": _file_floor(files),
+        "floor_seconds": floor,
     }
+
+
+def run_rebuild(data: Path, out: Path) -> dict[str, Any]:
+    """One plan file edited (one action's wording), then built again with the cache left
+    by :func:`run_ours`, in a process of its own: the incremental build a curator gets
+    after an edit. The file is restored afterwards."""
+    from wpsgraph.build import Project, build
+
+    project = Project(ROOT, data_dir=data)
+    cache = out.parent / "cache"
+
+    plan = sorted((project.data / "plans").glob("*.yaml"))[len(_real_plans()) // 2]
+    original = plan.read_text(encoding="utf-8")
+    # the first wording in the file, quoted or not, gets a word more
+    edited = re.sub(r"(?m)^(\s+text: )(['\"]?)", r"\1\2(edited) ", original, count=1)
+    assert edited != original
+    plan.write_text(edited, encoding="utf-8")
+    try:
+        started = time.perf_counter()
+        result = build(project, out, cache=cache)
+        seconds = time.perf_counter() - started
+    finally:
+        plan.write_text(original, encoding="utf-8")
+    return {
+        "file": plan.name,
+        "seconds": seconds,
+        "reused": result.reused,
+        "revalidated": result.revalidated,
+        "site_reused": len(result.site_reused),
+        "timings": result.timings,
+        "rss_mb": _rss_mb(),
+    }
+
+
+def _real_plans() -> list[Path]:
+    return sorted((ROOT / "data" / "plans").glob("*.yaml"))
 
 
 def _example(name: str) -> str:
@@ -298,6 +340,23 @@ def report(size: float, ours: dict[str, Any], naive: dict[str, Any] | None) -> N
         f"peak RSS: ours {ours['rss_mb']:.0f} MB"
         + (f", naive {naive['rss_mb']:.0f} MB" if naive else "")
     )
+    full_build = ours["total"] - ours["stages"]["queries"]
+    print(
+        f"graph pipeline (import, link, store, validate, dumps): {ours['pipeline']:.2f} s; "
+        f"full build with site {full_build:.2f} s"
+    )
+    rb = ours.get("rebuild")
+    if rb:
+        stages = ", ".join(
+            f"{k} {v:.2f}" for k, v in rb["timings"].items() if k != "total" and v >= 0.01
+        )
+        print(
+            f"rebuild after editing {rb['file']}: {rb['seconds']:.2f} s "
+            f"({100 * rb['seconds'] / full_build:.1f}% of the full build), "
+            f"peak RSS {rb['rss_mb']:.0f} MB; "
+            f"{rb['reused']} plans from the cache, {len(rb['revalidated'])} validated again, "
+            f"pages of {rb['site_reused']} plans linked from the previous site ({stages})"
+        )
     for note in (naive or {}).get("notes", []):
         print(f"naive: {note}")
 
@@ -318,6 +377,8 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
     ]
     if naive:
         ax.plot(*zip(*naive, strict=True), "s--", label="naive (rdflib, pySHACL)")
+    rebuilds = [(r["ours"]["triples"], r["ours"]["rebuild"]["seconds"]) for r in results]
+    ax.plot(*zip(*rebuilds, strict=True), "^:", label="wpsgraph, rebuild after one edit")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("triples")
@@ -331,8 +392,8 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 10, 30])
-    parser.add_argument("--naive-sizes", type=float, nargs="+", default=[1, 10])
+    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 10, 40, 100])
+    parser.add_argument("--naive-sizes", type=float, nargs="*", default=[1, 10, 40])
     parser.add_argument(
         "--budget",
         type=float,
@@ -340,12 +401,15 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds a naive stage may take before it is skipped",
     )
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
-    parser.add_argument("--one", choices=["ours", "naive"], help=argparse.SUPPRESS)
+    parser.add_argument("--one", choices=["ours", "rebuild", "naive"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one == "ours":
         print(json.dumps(run_ours(args.data, args.out)))
+        return 0
+    if args.one == "rebuild":
+        print(json.dumps(run_rebuild(args.data, args.out)))
         return 0
     if args.one == "naive":
         print(json.dumps(run_naive(args.data, args.budget)))
@@ -363,6 +427,7 @@ def main(argv: list[str] | None = None) -> int:
         if not (corpus / "data").is_dir():
             synthesise(size, corpus)
         ours = _child("ours", corpus / "data", corpus / "dist", args.budget)
+        ours["rebuild"] = _child("rebuild", corpus / "data", corpus / "dist", args.budget)
         naive = (
             _child("naive", corpus / "data", corpus / "dist", args.budget)
             if size in args.naive_sizes
@@ -371,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
         report(size, ours, naive)
         results.append({"size": size, "ours": ours, "naive": naive})
         shutil.rmtree(corpus / "dist", ignore_errors=True)
+        shutil.rmtree(corpus / "cache", ignore_errors=True)
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "results.json").write_text(
         json.dumps(
