@@ -5,7 +5,7 @@ Each synthetic plan is built from one of the real plans (in turn): the same stru
 references, statements, notes and defects), with a new identifier, a country, and its
 wording varied word by word from the corpus' own vocabulary, so that texts keep realistic
 lengths and the linker's rules still find realistic matches. The reference data and the
-source texts are copied (hard links where possible).
+source texts are hard-linked where possible (they are never edited).
 
     python bench/synth.py --scale 10 --out bench/corpora/x10      # 50 plans
 """
@@ -90,12 +90,14 @@ def synthesise(scale: float, out: Path, seed: int = 1325, data: Path = ROOT / "d
     if target.exists():
         shutil.rmtree(target)
     (target / "plans").mkdir(parents=True)
-    _link_or_copy(data / "reference", target / "reference")
+    # copies, not links: the benchmark edits a plan file of the corpus, and a curator may
+    # edit data/ while a benchmark runs; neither must reach the other
+    shutil.copytree(data / "reference", target / "reference", dirs_exist_ok=True)
     _link_or_copy(data / "sources", target / "sources")
     real_files = sorted((data / "plans").glob("*.yaml"))
     real = [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in real_files]
     for path in real_files:
-        _link_or_copy(path, target / "plans" / path.name)
+        shutil.copy2(path, target / "plans" / path.name)
     # every scalar a string: under YAML 1.1 rules Norway's code NO would read as false
     countries = [
         c["code"]
