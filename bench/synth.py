@@ -4,8 +4,9 @@ Each synthetic plan is built from one of the real plans (in turn): the same stru
 (objectives nested as in the original, actions, indicators, shared indicators, actors,
 references, statements, notes and defects), with a new identifier, a country, and its
 wording varied word by word from the corpus' own vocabulary, so that texts keep realistic
-lengths and the linker's rules still find realistic matches. The reference data and the
-source texts are hard-linked where possible (they are never edited).
+lengths and the linker's rules still find realistic matches. The real plans and the
+reference data are copied; the source texts are hard-linked where possible (nothing edits
+them).
 
     python bench/synth.py --scale 10 --out bench/corpora/x10      # 50 plans
 """
