@@ -355,3 +355,46 @@ def test_query_page_opens_its_query_on_the_sparql_page(visit: Visit) -> None:
     editor = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
     assert editor.startswith("# title: Plans at a glance")
     assert visit.errors == [] and visit.outside == []
+
+
+@pytest.mark.slow
+def test_a_newcomer_finds_19c_its_treaty_its_turtle_and_the_actions_of_1820(
+    browser: Any, corpus_site: str, corpus_store: Any
+) -> None:
+    """The journey of the site issue, on the real corpus and a static server only: from
+    the home page to Belgium's line of action 19.c, its explicit link to the Arms Trade
+    Treaty, its Turtle, and a query in the browser listing every action linked to UNSCR
+    1820 (as many as the embedded store gives)."""
+    import pyoxigraph as ox
+
+    v = Visit(browser, corpus_site)
+    try:
+        page = v.open("index.html")
+        page.click('a[href="id/plan/be-nap-2017.html"]')
+        page.click('a.num[href$="be-nap-2017/action/19-c.html"]')
+        assert page.url.endswith("id/plan/be-nap-2017/action/19-c.html")
+        row = page.locator("tr#link-explicit-arms-trade-treaty")
+        assert "explicit" in row.inner_text() and "Arms Trade Treaty" in row.inner_text()
+        ttl_href = page.locator('link[rel="alternate"][type="text/turtle"]').get_attribute("href")
+        assert ttl_href is not None
+        response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + ttl_href)
+        assert response.ok
+        action = ox.NamedNode("https://w3id.org/wpsgraph/id/plan/be-nap-2017/action/19-c")
+        att = ox.NamedNode("https://w3id.org/wpsgraph/id/convention/arms-trade-treaty")
+        triples = list(ox.parse(response.body(), format=ox.RdfFormat.TURTLE))
+        refs = ox.NamedNode("https://w3id.org/wpsgraph/ontology#referencesInstrument")
+        assert ox.Triple(action, refs, att) in triples
+        text = (
+            "PREFIX wps: <https://w3id.org/wpsgraph/ontology#>\n"
+            "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {\n"
+            "  ?a a wps:Action ; wps:addressesResolution ?r . ?r wps:resolutionNumber 1820 }"
+        )
+        expected = run_query(corpus_store, parse_query("n", text)).values()[0][0]
+        assert int(expected) > 10
+        page = v.open("sparql.html")
+        _sparql_ready(page)
+        cells = _run_sparql(page, text)
+        assert re.search(r"\d+", cells[-1]).group(0) == str(expected)  # type: ignore[union-attr]
+        assert v.errors == [] and v.outside == []
+    finally:
+        v.close()
