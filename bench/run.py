@@ -28,6 +28,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -149,7 +150,20 @@ def _file_floor(files: list[Path]) -> float:
 # ----------------------------------------------------------------------------- naive
 
 
+class _OverBudget(Exception):
+    pass
+
+
+def _over_budget(signum: int, frame: Any) -> None:
+    raise _OverBudget
+
+
 def run_naive(data: Path, budget: float) -> dict[str, Any]:
+    # a naive run must not take the machine down: memory is capped at half of it, and a
+    # query that hits the cap is recorded as failed
+    signal.signal(signal.SIGALRM, _over_budget)
+    half = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    resource.setrlimit(resource.RLIMIT_AS, (half, half))
     import jinja2
     import pyshacl
     import yaml
@@ -229,11 +243,18 @@ def run_naive(data: Path, budget: float) -> dict[str, Any]:
             )
             for p in q.params
         }
+        # one query may take the rest of the budget, no more (rdflib's engine can run
+        # for hours, and fill the memory, on a query it plans badly)
+        signal.alarm(max(1, int(budget - (time.perf_counter() - started))))
         try:
             rows = len(list(g.query(text, initBindings=bindings)))
             queries[q.name] = {"seconds": time.perf_counter() - q_start, "rows": rows}
-        except Exception as exc:  # rdflib lacks a feature: recorded, not hidden
-            queries[q.name] = {"seconds": None, "error": str(exc)[:200]}
+        except _OverBudget:
+            queries[q.name] = {"seconds": None, "error": "stopped: over the stage budget"}
+        except Exception as exc:  # rdflib lacks a feature, or memory: recorded, not hidden
+            queries[q.name] = {"seconds": None, "error": f"{type(exc).__name__}: {exc}"[:200]}
+        finally:
+            signal.alarm(0)
     stages["queries"] = time.perf_counter() - started
     skipped = [name for name, v in queries.items() if v["seconds"] is None]
     if skipped:
