@@ -381,7 +381,10 @@ def test_a_newcomer_finds_19c_its_treaty_its_turtle_and_the_actions_of_1820(
         assert response.ok
         action = ox.NamedNode("https://w3id.org/wpsgraph/id/plan/be-nap-2017/action/19-c")
         att = ox.NamedNode("https://w3id.org/wpsgraph/id/convention/arms-trade-treaty")
-        triples = list(ox.parse(response.body(), format=ox.RdfFormat.TURTLE))
+        triples = [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(response.body(), format=ox.RdfFormat.TURTLE)
+        ]
         refs = ox.NamedNode("https://w3id.org/wpsgraph/ontology#referencesInstrument")
         assert ox.Triple(action, refs, att) in triples
         text = (
