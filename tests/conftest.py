@@ -89,3 +89,11 @@ def corpus_store() -> ox.Store:
     if only:
         files = [project.data / "plans" / f"{p.strip()}.yaml" for p in only.split(",")]
     return build_graph(project, plan_files=files).store
+
+
+def second_plan(data: Path) -> Path:
+    """A second plan in a fixture copy: fx-nap-2020 again as fx-nap-2021."""
+    plan = data / "plans" / "fx-nap-2020.yaml"
+    second = data / "plans" / "fx-nap-2021.yaml"
+    second.write_text(plan.read_text().replace("id: fx-nap-2020", "id: fx-nap-2021"))
+    return second

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
-from conftest import REPO
+from conftest import REPO, second_plan
 
 from wpsgraph.build import Project, build_graph
 
@@ -19,15 +19,8 @@ def _ground(store: ox.Store) -> set[str]:
     }
 
 
-def _two_plans(data: Path) -> Path:
-    plan = data / "plans" / "fx-nap-2020.yaml"
-    second = data / "plans" / "fx-nap-2021.yaml"
-    second.write_text(plan.read_text().replace("id: fx-nap-2020", "id: fx-nap-2021"))
-    return second
-
-
 def test_unchanged_plans_come_from_the_cache(fixture_copy: Path, tmp_path: Path) -> None:
-    second = _two_plans(fixture_copy)
+    second = second_plan(fixture_copy)
     project, cache = Project(REPO, data_dir=fixture_copy), tmp_path / "cache"
     first = build_graph(project, cache=cache)
     assert first.reused == 0
@@ -82,7 +75,7 @@ def _results(report: object) -> set[tuple[object, ...]]:
 def test_only_the_changed_plan_is_validated_again(fixture_copy: Path, tmp_path: Path) -> None:
     """The merged report (cached results of unchanged plans, shared results, and a fresh
     validation of the changed plan) equals a full validation, warnings and all."""
-    second = _two_plans(fixture_copy)
+    second = second_plan(fixture_copy)
     project, cache = Project(REPO, data_dir=fixture_copy), tmp_path / "cache"
     full = build_graph(project, cache=cache)
     assert full.revalidated == ["fx-nap-2020", "fx-nap-2021"]

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, second_plan
 
 from wpsgraph.build import Project, build
 from wpsgraph.site.reuse import MANIFEST
@@ -21,15 +21,8 @@ def _tree(site: Path) -> dict[str, bytes]:
     }
 
 
-def _second_plan(data: Path) -> Path:
-    plan = data / "plans" / "fx-nap-2020.yaml"
-    second = data / "plans" / "fx-nap-2021.yaml"
-    second.write_text(plan.read_text().replace("id: fx-nap-2020", "id: fx-nap-2021"))
-    return second
-
-
 def test_unchanged_plans_pages_are_linked_not_rendered(fixture_copy: Path, tmp_path: Path) -> None:
-    second = _second_plan(fixture_copy)
+    second = second_plan(fixture_copy)
     project, cache, out = (
         Project(REPO, data_dir=fixture_copy),
         tmp_path / "cache",
@@ -109,7 +102,7 @@ def test_a_missing_previous_file_is_rendered(fixture_copy: Path, tmp_path: Path)
 def test_a_failed_build_leaves_the_linked_files_of_the_previous_build_alone(
     fixture_copy: Path, tmp_path: Path
 ) -> None:
-    second = _second_plan(fixture_copy)
+    second = second_plan(fixture_copy)
     project, cache, out = (
         Project(REPO, data_dir=fixture_copy),
         tmp_path / "cache",

@@ -53,15 +53,19 @@ def validate_with_cache(
     fresh_ids = {p.plan_id for p in fresh}
     reused = {p.plan_id: cache.get_results(p.file) for p in plans if p.plan_id not in fresh_ids}
     shared = cache.get_results(None)
-    if shared is None or any(r is None for r in reused.values()):
-        report = validate(
-            {p.plan_id: p.quads + links[p.plan_id] for p in plans},
+
+    def run(some: list[ImportedPlan], in_store: ox.Store) -> ValidationReport:
+        return validate(
+            {p.plan_id: p.quads + links[p.plan_id] for p in some},
             shared_quads,
             shapes_dir=shapes_dir,
             ontology_dir=ontology_dir,
             located=located,
-            store=store,
+            store=in_store,
         )
+
+    if shared is None or any(r is None for r in reused.values()):
+        report = run(plans, store)
         _remember(report.results, plans, links, cache, shared=True)
         return report, sorted(p.plan_id for p in plans)
     small = open_store()
@@ -69,14 +73,7 @@ def validate_with_cache(
     for p in fresh:
         fill(small, p.quads)
         fill(small, links[p.plan_id])
-    found = validate(
-        {p.plan_id: p.quads + links[p.plan_id] for p in fresh},
-        shared_quads,
-        shapes_dir=shapes_dir,
-        ontology_dir=ontology_dir,
-        located=located,
-        store=small,
-    )
+    found = run(fresh, small)
     owners = _owners(fresh, links)
     mine = [r for r in found.results if r.focus in owners]
     _remember(mine, fresh, links, cache, shared=False)
