@@ -45,7 +45,7 @@ def build_site(
 ) -> int:
     """Write the site for a built graph into ``out``; return the number of HTML pages.
 
-    ``dumps`` (the files :func:`wpsgraph.store.write_dumps` wrote) are copied into
+    ``dumps`` (the files :func:`wpsgraph.store.write_dumps` wrote) are linked into
     ``out/dumps/`` with a gzip copy each, and described in VoID and DCAT. With ``reuse``,
     the pages of plans that did not change are hard-linked from the previous site
     (:mod:`wpsgraph.site.reuse`) instead of rendered.
