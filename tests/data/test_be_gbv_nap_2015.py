@@ -7,25 +7,12 @@ National Action Plan to combat all forms of gender-based violence 2015-2019.
 from __future__ import annotations
 
 import pytest
+from conftest import count, select
 
 PLAN = "https://w3id.org/wpsgraph/id/plan/be-gbv-nap-2015"
 ACTORS = "https://w3id.org/wpsgraph/id/actor/"
 ACT = f"?x a wps:Action ; wps:partOfPlan <{PLAN}>"
 OBJ = f"?x a wps:Objective ; wps:partOfPlan <{PLAN}>"
-PREFIXES = """
-PREFIX wps: <https://w3id.org/wpsgraph/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-
-
-def _select(store, query: str):
-    return list(store.query(PREFIXES + query, use_default_graph_as_union=True))
-
-
-def _count(store, where: str) -> int:
-    rows = _select(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}")
-    return int(rows[0]["n"].value)
 
 
 def _action(number: str) -> str:
@@ -33,17 +20,17 @@ def _action(number: str) -> str:
 
 
 def _texts(store, subject: str, prop: str) -> list[str]:
-    rows = _select(store, f"SELECT ?t WHERE {{ {subject} {prop} ?t }}")
-    return sorted(row["t"].value for row in rows)
+    rows = select(store, f"SELECT ?t WHERE {{ {subject} {prop} ?t }}")
+    return sorted(row["t"] for row in rows)
 
 
 def test_priorities(corpus_store):
     # 6: the brochure numbers its priorities "1." to "6." (lines 66, 86, 127, 186, 214,
     # 232; `grep -cP "^\s*[1-6]\.\s"` finds exactly these six lines).
     where = f'{OBJ} ; wps:objectiveLevel ?lvl . FILTER(STR(?lvl) = "priority")'
-    assert _count(corpus_store, where) == 6
+    assert count(corpus_store, where) == 6
     # ...and the plan has no other objective level.
-    assert _count(corpus_store, f"{OBJ} .") == 6
+    assert count(corpus_store, f"{OBJ} .") == 6
 
 
 def test_measures(corpus_store):
@@ -51,11 +38,11 @@ def test_measures(corpus_store):
     # after a blank or " " spacer line: lines 70, 74, 83, 88, 96, 101, 108, 115, 129, 136,
     # 145, 153, 164, 176, 184, 190, 200, 208, 212) + 6 items printed with a bare ">"
     # (no "Eg.") under priorities 5 and 6 (lines 217, 222, 226, 234, 239, 245).
-    assert _count(corpus_store, f"{ACT} .") == 25
+    assert count(corpus_store, f"{ACT} .") == 25
     where = f'{ACT} ; wps:actionKind ?k . FILTER(STR(?k) = "measure")'
-    assert _count(corpus_store, where) == 25
+    assert count(corpus_store, where) == 25
     # The brochure numbers no measure: every number is ours.
-    assert _count(corpus_store, f"{ACT} ; wps:numberAssigned true .") == 25
+    assert count(corpus_store, f"{ACT} ; wps:numberAssigned true .") == 25
 
 
 @pytest.mark.parametrize(
@@ -70,18 +57,18 @@ def test_measures(corpus_store):
     ],
 )
 def test_measures_per_priority(corpus_store, priority, n):
-    assert _count(corpus_store, f"<{PLAN}/priority/{priority}> wps:hasAction ?x .") == n
+    assert count(corpus_store, f"<{PLAN}/priority/{priority}> wps:hasAction ?x .") == n
 
 
 def test_examples(corpus_store):
     # 12: `grep -c "Eg\. >"` over the source finds 12 examples, each attached to one measure.
-    rows = _select(
+    rows = select(
         corpus_store,
         f"SELECT (COUNT(*) AS ?n) WHERE {{ {ACT} ; wps:example ?e . }}",
     )
-    assert int(rows[0]["n"].value) == 12
+    assert int(rows[0]["n"]) == 12
     # 12 measures have exactly one example each: 1.2, 2.1, 2.3, 2.4, 2.5, 3.1-3.6, 4.2.
-    assert _count(corpus_store, f"{ACT} ; wps:example ?e .") == 12
+    assert count(corpus_store, f"{ACT} ; wps:example ?e .") == 12
 
 
 @pytest.mark.parametrize(
@@ -174,14 +161,14 @@ def test_priority_titles(corpus_store, priority, title):
 
 def test_no_indicators_and_no_responsible_actors(corpus_store):
     # The brochure states neither indicators nor who is responsible for a measure.
-    assert _count(corpus_store, f"?a wps:partOfPlan <{PLAN}> ; wps:hasIndicator ?x .") == 0
-    assert _count(corpus_store, f"{ACT} ; wps:responsibleActor ?r .") == 0
+    assert count(corpus_store, f"?a wps:partOfPlan <{PLAN}> ; wps:hasIndicator ?x .") == 0
+    assert count(corpus_store, f"{ACT} ; wps:responsibleActor ?r .") == 0
 
 
 def test_defects(corpus_store):
     # 3 nodes with a recorded source defect: priority 4 (mistranslated title) and
     # priorities 5 and 6 (">" items without "Eg." and without measure paragraphs).
-    assert _count(corpus_store, f"?x wps:partOfPlan <{PLAN}> ; wps:sourceDefect ?d .") == 3
+    assert count(corpus_store, f"?x wps:partOfPlan <{PLAN}> ; wps:sourceDefect ?d .") == 3
     for p in ("4", "5", "6"):
         assert _texts(corpus_store, f"<{PLAN}/priority/{p}>", "wps:sourceDefect")
 
@@ -196,8 +183,8 @@ def test_note_on_235_measures(corpus_store):
 
 def test_coordination(corpus_store):
     # line 37-38: "This plan is coordinated by the Institute for the Equality of Women and Men."
-    rows = _select(corpus_store, f"SELECT ?a WHERE {{ <{PLAN}> wps:coordinatedBy ?a }}")
-    assert {row["a"].value for row in rows} == {
+    rows = select(corpus_store, f"SELECT ?a WHERE {{ <{PLAN}> wps:coordinatedBy ?a }}")
+    assert {row["a"] for row in rows} == {
         ACTORS + "be-equality",
         ACTORS + "be-state-secretary-equal-opportunities",
     }
@@ -206,7 +193,7 @@ def test_coordination(corpus_store):
 def test_istanbul_convention_reference(corpus_store):
     # line 47-49: "Council of Europe Convention on preventing and combating violence against
     # women and domestic violence (hereinafter called 'Istanbul Convention')"
-    rows = _select(
+    rows = select(
         corpus_store,
         f"""SELECT ?e WHERE {{
               ?r wps:referringNode <{PLAN}> ; wps:instrument ?i ; wps:evidence ?e .
@@ -214,20 +201,20 @@ def test_istanbul_convention_reference(corpus_store):
             }}""",
     )
     assert len(rows) == 1
-    assert "Istanbul Convention" in rows[0]["e"].value
+    assert "Istanbul Convention" in rows[0]["e"]
 
 
 def test_budget_and_partners(corpus_store):
     # The brochure states no budget (no amount or funding source anywhere in lines 1-258).
-    rows = _select(corpus_store, f"SELECT ?b WHERE {{ <{PLAN}> wps:budgetStated ?b }}")
-    assert [r["b"].value for r in rows] == ["false"]
+    rows = select(corpus_store, f"SELECT ?b WHERE {{ <{PLAN}> wps:budgetStated ?b }}")
+    assert [r["b"] for r in rows] == ["false"]
     # lines 40-42: "the close cooperation between the federal government, the communities and
     # the regions to convert this plan into 235 new measures"
-    rows = _select(
+    rows = select(
         corpus_store,
         f"SELECT ?a WHERE {{ <{PLAN}> wps:partners ?s . ?s wps:responsibleActor ?a }}",
     )
-    assert {row["a"].value for row in rows} == {
+    assert {row["a"] for row in rows} == {
         ACTORS + "be-government",
         ACTORS + "be-communities",
         ACTORS + "be-regions",

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import count, select
 
 PLAN = "https://w3id.org/wpsgraph/id/plan/be-nap-2017"
 ACTORS = "https://w3id.org/wpsgraph/id/actor/"
@@ -19,20 +20,6 @@ INSTRUMENTS = "https://w3id.org/wpsgraph/id/"
 ACT = f"?x a wps:Action ; wps:partOfPlan <{PLAN}>"
 OBJ = f"?x a wps:Objective ; wps:partOfPlan <{PLAN}>"
 IND = f"?x a wps:Indicator ; wps:partOfPlan <{PLAN}>"
-PREFIXES = """
-PREFIX wps: <https://w3id.org/wpsgraph/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-
-
-def _select(store, query: str):
-    return list(store.query(PREFIXES + query, use_default_graph_as_union=True))
-
-
-def _count(store, where: str) -> int:
-    rows = _select(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}")
-    return int(rows[0]["n"].value)
 
 
 def _slug(number: str) -> str:
@@ -48,49 +35,49 @@ def _goal(number: str) -> str:
 
 
 def _texts(store, subject: str, prop: str) -> list[str]:
-    rows = _select(store, f"SELECT ?t WHERE {{ {subject} {prop} ?t }}")
-    return sorted(row["t"].value for row in rows)
+    rows = select(store, f"SELECT ?t WHERE {{ {subject} {prop} ?t }}")
+    return sorted(row["t"] for row in rows)
 
 
 def _indicators(store, number: str) -> list[str]:
-    rows = _select(
+    rows = select(
         store,
         f"SELECT ?t ?o WHERE {{ {_action(number)} wps:hasIndicator ?i . "
         f"?i wps:text ?t ; wps:order ?o }} ORDER BY ?o",
     )
-    return [row["t"].value for row in rows]
+    return [row["t"] for row in rows]
 
 
 def _actors(store, number: str) -> set[str]:
-    rows = _select(store, f"SELECT ?a WHERE {{ {_action(number)} wps:responsibleActor ?a }}")
-    return {row["a"].value.removeprefix(ACTORS) for row in rows}
+    rows = select(store, f"SELECT ?a WHERE {{ {_action(number)} wps:responsibleActor ?a }}")
+    return {row["a"].removeprefix(ACTORS) for row in rows}
 
 
 def test_objectives(corpus_store):
     # 6: `grep -n '^OBJECTIVE' ` finds the headings at lines 140, 176, 236, 280, 323, 349
     # (and the six table-of-contents lines 33-38).
     where = f'{OBJ} ; wps:objectiveLevel ?lvl . FILTER(STR(?lvl) = "objective")'
-    assert _count(corpus_store, where) == 6
+    assert count(corpus_store, where) == 6
 
 
 def test_goals(corpus_store):
     # 37: rows whose GOAL column is filled,
     # `awk -F'\t' '/^[0-9]+\.[a-z]?\.?\t/ && $2!=""'` -> 37 rows, numbered 1..37.
     where = f'{OBJ} ; wps:objectiveLevel ?lvl . FILTER(STR(?lvl) = "goal")'
-    assert _count(corpus_store, where) == 37
-    assert _count(corpus_store, f"{OBJ} .") == 6 + 37
+    assert count(corpus_store, where) == 37
+    assert count(corpus_store, f"{OBJ} .") == 6 + 37
     for n in range(1, 38):
-        assert _count(corpus_store, f"{_goal(str(n))} wps:hasAction ?x .") >= 1
+        assert count(corpus_store, f"{_goal(str(n))} wps:hasAction ?x .") >= 1
 
 
 def test_lines_of_action(corpus_store):
     # 111: `grep -cP '^\d+\.[a-z]?\.?\t'` -> 111 table rows, one line of action each
     # (continuation lines 207, 220, 229, 263, 320 start with a tab and are not counted).
-    assert _count(corpus_store, f"{ACT} .") == 111
+    assert count(corpus_store, f"{ACT} .") == 111
     where = f'{ACT} ; wps:actionKind ?k . FILTER(STR(?k) = "action")'
-    assert _count(corpus_store, where) == 111
+    assert count(corpus_store, where) == 111
     # every number is printed in the source
-    assert _count(corpus_store, f"{ACT} ; wps:numberAssigned true .") == 0
+    assert count(corpus_store, f"{ACT} ; wps:numberAssigned true .") == 0
 
 
 @pytest.mark.parametrize(
@@ -106,8 +93,8 @@ def test_lines_of_action(corpus_store):
 )
 def test_per_objective(corpus_store, objective, goals, actions):
     obj = f"<{PLAN}/objective/{objective}>"
-    assert _count(corpus_store, f"{obj} wps:hasObjective ?x .") == goals
-    assert _count(corpus_store, f"{obj} wps:hasObjective ?g . ?g wps:hasAction ?x .") == actions
+    assert count(corpus_store, f"{obj} wps:hasObjective ?x .") == goals
+    assert count(corpus_store, f"{obj} wps:hasObjective ?g . ?g wps:hasAction ?x .") == actions
 
 
 @pytest.mark.parametrize(
@@ -129,17 +116,17 @@ def test_per_objective(corpus_store, objective, goals, actions):
     ],
 )
 def test_actions_per_goal(corpus_store, goal, n):
-    assert _count(corpus_store, f"{_goal(goal)} wps:hasAction ?x .") == n
+    assert count(corpus_store, f"{_goal(goal)} wps:hasAction ?x .") == n
 
 
 def test_indicators(corpus_store):
     # 147 = 146 sentences in the 111 INDICATORS cells (cells with several sentences split
     # at ". " before a capital; 29 cells hold 2-4 indicators) + 1 indicator printed alone on
     # the continuation line 229 and read as the second indicator of 13.c.
-    assert _count(corpus_store, f"{IND} .") == 147
+    assert count(corpus_store, f"{IND} .") == 147
     # every line of action has at least one indicator
     where = f"{ACT} . FILTER NOT EXISTS {{ ?x wps:hasIndicator ?i }}"
-    assert _count(corpus_store, where) == 0
+    assert count(corpus_store, where) == 0
 
 
 @pytest.mark.parametrize(
@@ -192,13 +179,13 @@ def test_interventions_carried_out(corpus_store):
     # indicator node of its own line of action (never shared): 35 cells,
     # grep -P '^\d+\.[a-z]?\.?\t' | awk -F'\t' '{print $4}'
     #   | grep -c "Interventions carried out\."
-    rows = _select(
+    rows = select(
         corpus_store,
         f"""SELECT (COUNT(DISTINCT ?i) AS ?n) (COUNT(DISTINCT ?a) AS ?m) WHERE {{
               ?a a wps:Action ; wps:partOfPlan <{PLAN}> ; wps:hasIndicator ?i .
               ?i wps:text ?t . FILTER(STR(?t) = "Interventions carried out.") }}""",
     )
-    assert int(rows[0]["n"].value) == int(rows[0]["m"].value) == 35
+    assert int(rows[0]["n"]) == int(rows[0]["m"]) == 35
 
 
 @pytest.mark.parametrize(
@@ -350,28 +337,26 @@ def test_responsible_departments(corpus_store, number, actors, cell):
 )
 def test_actions_per_department(corpus_store, actor, n):
     where = f"{ACT} ; wps:responsibleActor <{ACTORS}{actor}> ."
-    assert _count(corpus_store, where) == n
+    assert count(corpus_store, where) == n
 
 
 def test_every_action_has_department(corpus_store):
-    assert _count(corpus_store, f"{ACT} . FILTER NOT EXISTS {{ ?x wps:responsibleActor ?a }}") == 0
-    assert _count(corpus_store, f"{ACT} . FILTER NOT EXISTS {{ ?x wps:actorsAsWritten ?a }}") == 0
+    assert count(corpus_store, f"{ACT} . FILTER NOT EXISTS {{ ?x wps:responsibleActor ?a }}") == 0
+    assert count(corpus_store, f"{ACT} . FILTER NOT EXISTS {{ ?x wps:actorsAsWritten ?a }}") == 0
 
 
 def test_federal_police_under_interior(corpus_store):
-    rows = _select(
+    rows = select(
         corpus_store,
         f"SELECT ?p WHERE {{ <{ACTORS}be-federal-police> "
         f"<http://www.w3.org/ns/org#subOrganizationOf> ?p }}",
     )
-    assert [row["p"].value for row in rows] == [ACTORS + "be-interior"]
+    assert [row["p"] for row in rows] == [ACTORS + "be-interior"]
 
 
 def _plan_refs(store) -> set[str]:
-    rows = _select(
-        store, f"SELECT ?i WHERE {{ ?r wps:referringNode <{PLAN}> ; wps:instrument ?i }}"
-    )
-    return {row["i"].value.rsplit("/", 1)[-1] for row in rows}
+    rows = select(store, f"SELECT ?i WHERE {{ ?r wps:referringNode <{PLAN}> ; wps:instrument ?i }}")
+    return {row["i"].rsplit("/", 1)[-1] for row in rows}
 
 
 def test_plan_references(corpus_store):
@@ -388,7 +373,7 @@ def test_plan_references(corpus_store):
         "agenda-2030",
         "eu-comprehensive-approach-1325-1820",
     } <= refs
-    rows = _select(
+    rows = select(
         corpus_store,
         f"SELECT ?r WHERE {{ <{PLAN}> wps:addressesResolution ?r }}",
     )
@@ -397,11 +382,11 @@ def test_plan_references(corpus_store):
 
 def test_action_references(corpus_store):
     def refs(number: str) -> set[str]:
-        rows = _select(
+        rows = select(
             corpus_store,
             f"SELECT ?i WHERE {{ ?r wps:referringNode {_action(number)} ; wps:instrument ?i }}",
         )
-        return {row["i"].value.rsplit("/", 1)[-1] for row in rows}
+        return {row["i"].rsplit("/", 1)[-1] for row in rows}
 
     assert {"cedaw", "istanbul-convention", "geneva-conventions", "refugee-convention"} <= refs(
         "1.a"
@@ -413,12 +398,12 @@ def test_action_references(corpus_store):
 
 
 def test_statements(corpus_store):
-    rows = _select(
+    rows = select(
         corpus_store,
         f"SELECT ?topic WHERE {{ ?s a wps:Statement ; wps:partOfPlan <{PLAN}> ; "
         "wps:topic ?topic }",
     )
-    assert {row["topic"].value for row in rows} == {
+    assert {row["topic"] for row in rows} == {
         "coordination",
         "monitoring",
         "civil_society",
@@ -427,8 +412,8 @@ def test_statements(corpus_store):
     }
     assert _texts(corpus_store, f"<{PLAN}>", "wps:budgetStated") == ["false"]
     # line 134: coordinated by the Institute for gender equality and the FPS Foreign Affairs
-    rows = _select(corpus_store, f"SELECT ?a WHERE {{ <{PLAN}> wps:coordinatedBy ?a }}")
-    assert {row["a"].value for row in rows} == {
+    rows = select(corpus_store, f"SELECT ?a WHERE {{ <{PLAN}> wps:coordinatedBy ?a }}")
+    assert {row["a"] for row in rows} == {
         ACTORS + "be-equality",
         ACTORS + "be-foreign-affairs",
     }
@@ -441,7 +426,7 @@ def test_defects(corpus_store):
     # Second-curator review: objective 5 had a defect "line 327 ends without a full stop",
     # but `sed -n 327p` ends "... of Belgian Development Cooperation." -- removed; 4.a
     # ("International Criminal Justice Court", line 171, a mistranslation) -- added.
-    assert _count(corpus_store, f"?x wps:partOfPlan <{PLAN}> ; wps:sourceDefect ?d .") == 13
+    assert count(corpus_store, f"?x wps:partOfPlan <{PLAN}> ; wps:sourceDefect ?d .") == 13
     assert _texts(corpus_store, f"<{PLAN}/objective/5>", "wps:sourceDefect") == []
     assert any(
         "International Criminal Justice Court" in d
@@ -449,10 +434,10 @@ def test_defects(corpus_store):
     )
     for node in (_action("10.d"), _action("29.a"), _goal("28"), f"<{PLAN}/indicator/13-c-2>"):
         assert _texts(corpus_store, node, "wps:sourceDefect")
-    lines = _select(
+    lines = select(
         corpus_store, f"SELECT ?l WHERE {{ <{PLAN}/indicator/13-c-2> wps:sourceLine ?l }}"
     )
-    assert [int(row["l"].value) for row in lines] == [229]
+    assert [int(row["l"]) for row in lines] == [229]
 
 
 def test_footnotes_in_notes(corpus_store):
@@ -465,8 +450,8 @@ def test_footnotes_in_notes(corpus_store):
 def test_source_lines(corpus_store):
     # spot checks of `source: {line: N}` against `grep -n`
     for number, line in (("1.a", 153), ("14.e", 234), ("24.e", 309), ("29.f", 345), ("37.", 367)):
-        rows = _select(corpus_store, f"SELECT ?l WHERE {{ {_action(number)} wps:sourceLine ?l }}")
-        assert [int(row["l"].value) for row in rows] == [line]
+        rows = select(corpus_store, f"SELECT ?l WHERE {{ {_action(number)} wps:sourceLine ?l }}")
+        assert [int(row["l"]) for row in rows] == [line]
 
 
 SOURCE = Path(__file__).resolve().parents[2] / "data/sources/000_86cbbdb601da72d5.txt"
@@ -506,10 +491,10 @@ def test_every_row_against_source(corpus_store):
         assert _texts(corpus_store, action, "wps:text") == [text], number
         assert " ".join(_indicators(corpus_store, number)) == indicators, number
         assert _texts(corpus_store, action, "wps:actorsAsWritten") == [departments], number
-        lines = _select(corpus_store, f"SELECT ?l WHERE {{ {action} wps:sourceLine ?l }}")
-        assert [int(r["l"].value) for r in lines] == [row["line"]], number
+        lines = select(corpus_store, f"SELECT ?l WHERE {{ {action} wps:sourceLine ?l }}")
+        assert [int(r["l"]) for r in lines] == [row["line"]], number
         g = _goal(number.split(".")[0])  # the parent goal is the number's prefix
-        assert _count(corpus_store, f"{g} wps:hasAction {action} . BIND({g} AS ?x)") == 1
+        assert count(corpus_store, f"{g} wps:hasAction {action} . BIND({g} AS ?x)") == 1
         if goal:
             assert _texts(corpus_store, g, "dcterms:title") == [goal], number
 

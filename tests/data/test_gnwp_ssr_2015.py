@@ -9,25 +9,12 @@ Source: data/sources/004_c91203017dd0573d.txt, the recommendations of the GNWP
 from __future__ import annotations
 
 import pytest
+from conftest import count, select
 
 PLAN = "https://w3id.org/wpsgraph/id/plan/gnwp-ssr-2015"
 ACTORS = "https://w3id.org/wpsgraph/id/actor/"
 ACT = f"?x a wps:Action ; wps:partOfPlan <{PLAN}>"
 OBJ = f"?x a wps:Objective ; wps:partOfPlan <{PLAN}>"
-PREFIXES = """
-PREFIX wps: <https://w3id.org/wpsgraph/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-
-
-def _select(store, query: str):
-    return list(store.query(PREFIXES + query, use_default_graph_as_union=True))
-
-
-def _count(store, where: str) -> int:
-    rows = _select(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}")
-    return int(rows[0]["n"].value)
 
 
 def _action(number: str) -> str:
@@ -39,17 +26,17 @@ def _category(number: str) -> str:
 
 
 def _texts(store, subject: str, prop: str) -> list[str]:
-    rows = _select(store, f"SELECT ?t WHERE {{ {subject} {prop} ?t }}")
-    return sorted(row["t"].value for row in rows)
+    rows = select(store, f"SELECT ?t WHERE {{ {subject} {prop} ?t }}")
+    return sorted(row["t"] for row in rows)
 
 
 def _iris(store, subject: str, prop: str) -> set[str]:
-    rows = _select(store, f"SELECT ?o WHERE {{ {subject} {prop} ?o }}")
-    return {row["o"].value for row in rows}
+    rows = select(store, f"SELECT ?o WHERE {{ {subject} {prop} ?o }}")
+    return {row["o"] for row in rows}
 
 
 def test_plan_type_and_issuers(corpus_store):
-    assert _count(corpus_store, f"BIND(<{PLAN}> AS ?x) ?x a wps:RecommendationSet .") == 1
+    assert count(corpus_store, f"BIND(<{PLAN}> AS ?x) ?x a wps:RecommendationSet .") == 1
     # line 13: "the Global Network of Women Peacebuilders in partnership with the Permanent
     # Mission of Chile to the UN and the Permanent Mission of the Kingdom of the Netherlands
     # to the UN, organized the ... Workshop"
@@ -72,8 +59,8 @@ def test_categories(corpus_store):
     # the 10 headings at lines 23, 30, 36, 40, 48, 55, 59, 67, 73, 78. A plan-level note
     # records why there are 10.
     where = f'{OBJ} ; wps:objectiveLevel ?lvl . FILTER(STR(?lvl) = "category")'
-    assert _count(corpus_store, where) == 10
-    assert _count(corpus_store, f"{OBJ} .") == 10
+    assert count(corpus_store, where) == 10
+    assert count(corpus_store, f"{OBJ} .") == 10
     notes = _texts(corpus_store, f"<{PLAN}>", "skos:editorialNote")
     assert any("10 headed categories" in n and "not 11" in n for n in notes)
 
@@ -81,11 +68,11 @@ def test_categories(corpus_store):
 def test_recommendations(corpus_store):
     # 30: `grep -c "^- "` over the source counts 30 bulleted lines (25-28, 32-34, 38,
     # 42-46, 50-53, 57, 61-65, 69-71, 75-76, 80-81), one recommendation each.
-    assert _count(corpus_store, f"{ACT} .") == 30
+    assert count(corpus_store, f"{ACT} .") == 30
     where = f'{ACT} ; wps:actionKind ?k . FILTER(STR(?k) = "recommendation")'
-    assert _count(corpus_store, where) == 30
+    assert count(corpus_store, where) == 30
     # The text numbers none of them: every number is ours.
-    assert _count(corpus_store, f"{ACT} ; wps:numberAssigned true .") == 30
+    assert count(corpus_store, f"{ACT} ; wps:numberAssigned true .") == 30
 
 
 @pytest.mark.parametrize(
@@ -105,7 +92,7 @@ def test_recommendations(corpus_store):
 )
 def test_category_titles_and_sizes(corpus_store, category, title, n):
     assert _texts(corpus_store, _category(category), "dcterms:title") == [title]
-    assert _count(corpus_store, f"{_category(category)} wps:hasAction ?x .") == n
+    assert count(corpus_store, f"{_category(category)} wps:hasAction ?x .") == n
 
 
 @pytest.mark.parametrize(
@@ -142,8 +129,8 @@ def test_recommendation_wording(corpus_store, number, text):
 
 def test_no_indicators_and_no_responsible_actors(corpus_store):
     # A recommendation set: the text names no indicator and no responsible actor.
-    assert _count(corpus_store, f"?a wps:partOfPlan <{PLAN}> ; wps:hasIndicator ?x .") == 0
-    assert _count(corpus_store, f"{ACT} ; wps:responsibleActor ?r .") == 0
+    assert count(corpus_store, f"?a wps:partOfPlan <{PLAN}> ; wps:hasIndicator ?x .") == 0
+    assert count(corpus_store, f"{ACT} ; wps:responsibleActor ?r .") == 0
 
 
 @pytest.mark.parametrize(
@@ -162,12 +149,12 @@ def test_addressees(corpus_store, number, addressees):
 
 def test_addressee_counts(corpus_store):
     # 25 of the 30 recommendations have addressees; 1.4, 7.5, 8.1, 9.2 and 10.2 name none.
-    assert _count(corpus_store, f"{ACT} ; wps:addressee ?a .") == 25
+    assert count(corpus_store, f"{ACT} ; wps:addressee ?a .") == 25
     for number in ("1.4", "7.5", "8.1", "9.2", "10.2"):
         assert _iris(corpus_store, _action(number), "wps:addressee") == set()
     # 21 recommendations are addressed to the security sector institutions.
     where = f"{ACT} ; wps:addressee <{ACTORS}security-institutions> ."
-    assert _count(corpus_store, where) == 21
+    assert count(corpus_store, where) == 21
 
 
 def test_references(corpus_store):
@@ -182,14 +169,14 @@ def test_references(corpus_store):
     assert len(instruments) == 1
     assert next(iter(instruments)).endswith("/un-zero-tolerance-sea")
     # 1.4 (line 28) names CEDAW General Recommendation 30.
-    rows = _select(
+    rows = select(
         corpus_store,
         f"""SELECT ?e WHERE {{
               ?r wps:referringNode {_action("1.4")} ; wps:instrument ?i ; wps:evidence ?e .
               FILTER(STRENDS(STR(?i), "/cedaw-gr-30"))
             }}""",
     )
-    assert [r["e"].value for r in rows] == [
+    assert [r["e"] for r in rows] == [
         "CEDAW General Recommendation 30 on Women in Conflict Prevention, Conflict and "
         "Post-conflict Situations"
     ]
@@ -200,18 +187,18 @@ def test_references(corpus_store):
         f"?x wps:partOfPlan <{PLAN}> . ?r a wps:InstrumentReference ; wps:referringNode ?x ; "
         f"wps:instrument {res_1325} . "
     )
-    assert _count(corpus_store, where + f"FILTER(?x != <{PLAN}>)") == 12
+    assert count(corpus_store, where + f"FILTER(?x != <{PLAN}>)") == 12
 
 
 def test_defects(corpus_store):
     # One recorded source defect: the ambiguous "actors--that" clause in 2.1 (line 32).
-    assert _count(corpus_store, f"?x wps:partOfPlan <{PLAN}> ; wps:sourceDefect ?d .") == 1
+    assert count(corpus_store, f"?x wps:partOfPlan <{PLAN}> ; wps:sourceDefect ?d .") == 1
     assert _texts(corpus_store, _action("2.1"), "wps:sourceDefect")
 
 
 def test_budget_not_stated(corpus_store):
     # The text states no budget; the workshop "was financially supported by Cordaid" (line 19).
-    rows = _select(corpus_store, f"SELECT ?b WHERE {{ <{PLAN}> wps:budgetStated ?b }}")
-    assert [r["b"].value for r in rows] == ["false"]
+    rows = select(corpus_store, f"SELECT ?b WHERE {{ <{PLAN}> wps:budgetStated ?b }}")
+    assert [r["b"] for r in rows] == ["false"]
     partners = _iris(corpus_store, f"<{PLAN}/statement/partners>", "wps:responsibleActor")
     assert ACTORS + "cordaid" in partners

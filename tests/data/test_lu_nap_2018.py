@@ -20,17 +20,13 @@ How the plan was counted (all line numbers are lines of the source file):
 from __future__ import annotations
 
 import pytest
+from conftest import count, select
 
 PLAN = "https://w3id.org/wpsgraph/id/plan/lu-nap-2018"
 ACTORS = "https://w3id.org/wpsgraph/id/actor/"
 ACT = f"?x a wps:Action ; wps:partOfPlan <{PLAN}>"
 OBJ = f"?x a wps:Objective ; wps:partOfPlan <{PLAN}>"
 IND = f"?x a wps:Indicator ; wps:partOfPlan <{PLAN}>"
-PREFIXES = """
-PREFIX wps: <https://w3id.org/wpsgraph/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
 # The eight ministries implementing the plan (lines 255-257), the meaning of "All".
 ALL = {
     "lu-state",
@@ -44,51 +40,42 @@ ALL = {
 }
 
 
-def _select(store, query: str):
-    return list(store.query(PREFIXES + query, use_default_graph_as_union=True))
-
-
-def _count(store, where: str) -> int:
-    rows = _select(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}")
-    return int(rows[0]["n"].value)
-
-
 def _action(number: str) -> str:
     return f"<{PLAN}/action/{number.replace('.', '-')}>"
 
 
 def _texts(store, subject: str, prop: str) -> list[str]:
-    rows = _select(store, f"SELECT ?t WHERE {{ {subject} {prop} ?t }}")
-    return sorted(row["t"].value for row in rows)
+    rows = select(store, f"SELECT ?t WHERE {{ {subject} {prop} ?t }}")
+    return sorted(row["t"] for row in rows)
 
 
 def _actors(store, number: str) -> set[str]:
-    rows = _select(store, f"SELECT ?a WHERE {{ {_action(number)} wps:responsibleActor ?a }}")
-    return {row["a"].value.removeprefix(ACTORS) for row in rows}
+    rows = select(store, f"SELECT ?a WHERE {{ {_action(number)} wps:responsibleActor ?a }}")
+    return {row["a"].removeprefix(ACTORS) for row in rows}
 
 
 def _indicators(store, number: str) -> list[str]:
-    rows = _select(
+    rows = select(
         store,
         f"""SELECT ?t ?o WHERE {{ {_action(number)} wps:hasIndicator ?i .
               ?i wps:text ?t ; wps:order ?o }} ORDER BY ?o""",
     )
-    return [row["t"].value for row in rows]
+    return [row["t"] for row in rows]
 
 
 def test_plan_metadata(corpus_store):
     assert _texts(corpus_store, f"<{PLAN}>", "dcterms:identifier") == ["lu-nap-2018"]
-    rows = _select(corpus_store, f"SELECT ?c WHERE {{ <{PLAN}> wps:country ?c }}")
-    assert [row["c"].value.rsplit("/", 1)[-1] for row in rows] == ["LU"]
+    rows = select(corpus_store, f"SELECT ?c WHERE {{ <{PLAN}> wps:country ?c }}")
+    assert [row["c"].rsplit("/", 1)[-1] for row in rows] == ["LU"]
     assert _texts(corpus_store, f"<{PLAN}>", "wps:translationStatus") == ["official"]
-    rows = _select(corpus_store, f"SELECT ?a WHERE {{ <{PLAN}> wps:coordinatedBy ?a }}")
-    assert {row["a"].value for row in rows} == {ACTORS + "lu-maee"}
+    rows = select(corpus_store, f"SELECT ?a WHERE {{ <{PLAN}> wps:coordinatedBy ?a }}")
+    assert {row["a"] for row in rows} == {ACTORS + "lu-maee"}
 
 
 def test_pillars(corpus_store):
     # 4 pillar headings (lines 276, 531, 944, 1317)
     where = f'{OBJ} ; wps:objectiveLevel ?lvl . FILTER(STR(?lvl) = "pillar")'
-    assert _count(corpus_store, where) == 4
+    assert count(corpus_store, where) == 4
     for number, title in [
         ("i", "Participation"),
         ("ii", "Prevention"),
@@ -108,32 +95,32 @@ def test_table_objectives(corpus_store):
     # I: 5, II: 13, III: 4, IV: 5 (row 2's cell at line 1352 is worded differently from
     # rows 3-5, lines 1372/1403/1418).
     where = f'{OBJ} ; wps:objectiveLevel ?lvl . FILTER(STR(?lvl) = "objective")'
-    assert _count(corpus_store, where) == 27
-    assert _count(corpus_store, f"{OBJ} .") == 31
+    assert count(corpus_store, where) == 27
+    assert count(corpus_store, f"{OBJ} .") == 31
     for pillar, n in [("i", 5), ("ii", 13), ("iii", 4), ("iv", 5)]:
-        assert _count(corpus_store, f"<{PLAN}/pillar/{pillar}> wps:hasObjective ?x .") == n
+        assert count(corpus_store, f"<{PLAN}/pillar/{pillar}> wps:hasObjective ?x .") == n
 
 
 def test_actions(corpus_store):
     # 25 commitments + 55 table rows
-    assert _count(corpus_store, f"{ACT} .") == 80
+    assert count(corpus_store, f"{ACT} .") == 80
     where = f'{ACT} ; wps:actionKind ?k . FILTER(STR(?k) = "commitment")'
-    assert _count(corpus_store, where) == 25
+    assert count(corpus_store, where) == 25
     where = f'{ACT} ; wps:actionKind ?k . FILTER(STR(?k) = "action")'
-    assert _count(corpus_store, where) == 55
+    assert count(corpus_store, where) == 55
     # the plan numbers none of them
-    assert _count(corpus_store, f"{ACT} ; wps:numberAssigned true .") == 80
+    assert count(corpus_store, f"{ACT} ; wps:numberAssigned true .") == 80
 
 
 @pytest.mark.parametrize(("pillar", "n"), [("i", 5), ("ii", 12), ("iii", 4), ("iv", 4)])
 def test_commitments_per_pillar(corpus_store, pillar, n):
-    assert _count(corpus_store, f"<{PLAN}/pillar/{pillar}> wps:hasAction ?x .") == n
+    assert count(corpus_store, f"<{PLAN}/pillar/{pillar}> wps:hasAction ?x .") == n
 
 
 @pytest.mark.parametrize(("pillar", "n"), [("i", 10), ("ii", 21), ("iii", 17), ("iv", 7)])
 def test_rows_per_pillar(corpus_store, pillar, n):
     where = f"<{PLAN}/pillar/{pillar}> wps:hasObjective ?o . ?o wps:hasAction ?x ."
-    assert _count(corpus_store, where) == n
+    assert count(corpus_store, where) == n
 
 
 @pytest.mark.parametrize(
@@ -149,17 +136,17 @@ def test_rows_per_pillar(corpus_store, pillar, n):
     ],
 )
 def test_objectives_heading_several_rows(corpus_store, key, n):
-    assert _count(corpus_store, f"<{PLAN}/objective/{key}> wps:hasAction ?x .") == n
+    assert count(corpus_store, f"<{PLAN}/objective/{key}> wps:hasAction ?x .") == n
 
 
 def test_indicators(corpus_store):
     # one indicator per row, except row 1.1 (the leftover cell "Procedures adopted", line 406)
     # and row 3.5 (two indicator cells, lines 1068 and 1070): 55 + 2
-    assert _count(corpus_store, f"{IND} .") == 57
+    assert count(corpus_store, f"{IND} .") == 57
     # no commitment has an indicator; no indicator is shared between actions
     where = f'{ACT} ; wps:actionKind ?k ; wps:hasIndicator ?i . FILTER(STR(?k) = "commitment")'
-    assert _count(corpus_store, where) == 0
-    rows = _select(
+    assert count(corpus_store, where) == 0
+    rows = select(
         corpus_store,
         f"""SELECT ?i (COUNT(?a) AS ?n) WHERE {{
               ?a wps:partOfPlan <{PLAN}> ; wps:hasIndicator ?i }}
@@ -292,18 +279,18 @@ def test_ministries(corpus_store, number, actors_text, actors):
 
 def test_every_row_has_ministries_and_commitments_have_none(corpus_store):
     where = f'{ACT} ; wps:actionKind ?k ; wps:responsibleActor ?a . FILTER(STR(?k) = "action")'
-    assert _count(corpus_store, where) == 55
+    assert count(corpus_store, where) == 55
     where = f'{ACT} ; wps:actionKind ?k ; wps:responsibleActor ?a . FILTER(STR(?k) = "commitment")'
-    assert _count(corpus_store, where) == 0
+    assert count(corpus_store, where) == 0
 
 
 def test_directorates_belong_to_the_ministry(corpus_store):
-    rows = _select(
+    rows = select(
         corpus_store,
         f"""SELECT ?p WHERE {{ <{ACTORS}lu-maee-d7> ?prop ?p .
               FILTER(STRENDS(STR(?prop), "subOrganizationOf")) }}""",
     )
-    assert [row["p"].value for row in rows] == [ACTORS + "lu-maee"]
+    assert [row["p"] for row in rows] == [ACTORS + "lu-maee"]
 
 
 def test_defects(corpus_store):
@@ -312,7 +299,7 @@ def test_defects(corpus_store):
     # (mixed quotes), 2.21 (action worded as an indicator, line 931), 3.5 (extra cell,
     # line 1068), 4.7 (unmatched guillemet)
     where = f"{ACT} ; wps:sourceDefect ?d ."
-    assert _count(corpus_store, where) == 8
+    assert count(corpus_store, where) == 8
     for number in ("1.1", "1.4", "2.9", "2.21", "3.5"):
         assert _texts(corpus_store, _action(number), "wps:sourceDefect")
     assert any(
@@ -348,7 +335,7 @@ def test_defects(corpus_store):
     ],
 )
 def test_references(corpus_store, node, instrument):
-    rows = _select(
+    rows = select(
         corpus_store,
         f"""SELECT ?r WHERE {{ ?r wps:referringNode {node} ; wps:instrument ?i .
               FILTER(STRENDS(STR(?i), "/{instrument}")) }}""",
@@ -357,12 +344,12 @@ def test_references(corpus_store, node, instrument):
 
 
 def test_statements(corpus_store):
-    rows = _select(
+    rows = select(
         corpus_store,
         f"""SELECT ?topic ?text WHERE {{ ?s wps:partOfPlan <{PLAN}> ; wps:topic ?topic ;
               wps:text ?text }}""",
     )
-    topics = {row["topic"].value: row["text"].value for row in rows}
+    topics = {row["topic"]: row["text"] for row in rows}
     assert set(topics) == {"coordination", "monitoring", "civil_society", "budget", "partners"}
     assert topics["budget"] == "The plan states no budget."
     assert topics["civil_society"].startswith("Civil society will be involved in monitoring")
@@ -437,12 +424,12 @@ ROW_MINISTRIES = {
 
 def test_every_row_ministries_cell(corpus_store):
     assert len(ROW_MINISTRIES) == 55
-    rows = _select(
+    rows = select(
         corpus_store,
         f"""SELECT ?n ?t WHERE {{ ?x a wps:Action ; wps:partOfPlan <{PLAN}> ;
               dcterms:identifier ?n ; wps:actorsAsWritten ?t }}""",
     )
-    got = {row["n"].value: row["t"].value for row in rows}
+    got = {row["n"]: row["t"] for row in rows}
     assert got == ROW_MINISTRIES
 
 
@@ -453,4 +440,4 @@ def test_page_break_defects(corpus_store):
     assert _texts(corpus_store, f"<{PLAN}/indicator/2-8-1>", "wps:sourceDefect")
     # the leftover cells of pillar I, page 1 (lines 403-406) are attached to row 1.1 only
     assert _indicators(corpus_store, "1.1")[-1] == "Procedures adopted"
-    assert _count(corpus_store, f'{IND} ; wps:text "Procedures adopted"@en .') == 1
+    assert count(corpus_store, f'{IND} ; wps:text "Procedures adopted"@en .') == 1

@@ -9,26 +9,13 @@ together).
 from __future__ import annotations
 
 import pytest
+from conftest import count, select
 
 PLAN = "https://w3id.org/wpsgraph/id/plan/nato-eapc-ap-2016"
 ACTORS = "https://w3id.org/wpsgraph/id/actor/"
 ACT = f"?x a wps:Action ; wps:partOfPlan <{PLAN}>"
 OBJ = f"?x a wps:Objective ; wps:partOfPlan <{PLAN}>"
 IND = f"?x a wps:Indicator ; wps:partOfPlan <{PLAN}>"
-PREFIXES = """
-PREFIX wps: <https://w3id.org/wpsgraph/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-
-
-def _select(store, query: str):
-    return list(store.query(PREFIXES + query, use_default_graph_as_union=True))
-
-
-def _count(store, where: str) -> int:
-    rows = _select(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}")
-    return int(rows[0]["n"].value)
 
 
 def _slug(number: str) -> str:
@@ -48,12 +35,12 @@ def _outcome(number: str) -> str:
 
 
 def _texts(store, subject: str, prop: str) -> list[str]:
-    rows = _select(store, f"SELECT ?t WHERE {{ {subject} {prop} ?t }}")
-    return sorted(row["t"].value for row in rows)
+    rows = select(store, f"SELECT ?t WHERE {{ {subject} {prop} ?t }}")
+    return sorted(row["t"] for row in rows)
 
 
 def _level(store, level: str) -> int:
-    return _count(store, f'{OBJ} ; wps:objectiveLevel ?lvl . FILTER(STR(?lvl) = "{level}")')
+    return count(store, f'{OBJ} ; wps:objectiveLevel ?lvl . FILTER(STR(?lvl) = "{level}")')
 
 
 def test_objective_levels(corpus_store):
@@ -70,7 +57,7 @@ def test_objective_levels(corpus_store):
     # outcome cell (lines 33, 37, 42, 48, 57, 61, 64, 74, 75, 84, 89, 91, 95, 104, 112, 116,
     # 117).
     assert _level(corpus_store, "outcome") == 19
-    assert _count(corpus_store, f"{OBJ} .") == 28
+    assert count(corpus_store, f"{OBJ} .") == 28
 
 
 def test_strategic_outcomes_are_top_level(corpus_store):
@@ -78,9 +65,9 @@ def test_strategic_outcomes_are_top_level(corpus_store):
     # under a strategic outcome; strategic outcomes and areas hang off the plan.
     for n in ("1", "2"):
         so = f"<{PLAN}/strategic-outcome/{n}>"
-        assert _count(corpus_store, f"<{PLAN}> wps:hasObjective ?x . FILTER(?x = {so})") == 1
-        assert _count(corpus_store, f"{so} wps:hasObjective ?x .") == 0
-    assert _count(corpus_store, f"<{PLAN}> wps:hasObjective ?x .") == 6
+        assert count(corpus_store, f"<{PLAN}> wps:hasObjective ?x . FILTER(?x = {so})") == 1
+        assert count(corpus_store, f"{so} wps:hasObjective ?x .") == 0
+    assert count(corpus_store, f"<{PLAN}> wps:hasObjective ?x .") == 6
 
 
 @pytest.mark.parametrize(
@@ -97,7 +84,7 @@ def test_outcomes_per_area(corpus_store, area, n):
         f"<{PLAN}/area/{area}> wps:hasObjective+ ?x . "
         '?x wps:objectiveLevel ?lvl . FILTER(STR(?lvl) = "outcome")'
     )
-    assert _count(corpus_store, where) == n
+    assert count(corpus_store, where) == n
 
 
 def test_actions(corpus_store):
@@ -105,8 +92,8 @@ def test_actions(corpus_store):
     # `grep -oP "(?<![\d.])\d+\.\d+\.(?!\d)"` finds 68 distinct numbers; 17.2 and 19.5 are
     # run together with the action before them ("unit.17.2.", line 112; "NATO.19.5.",
     # line 120) and are found by hand.
-    assert _count(corpus_store, f"{ACT} .") == 70
-    assert _count(corpus_store, f"{ACT} ; wps:numberAssigned true .") == 0
+    assert count(corpus_store, f"{ACT} .") == 70
+    assert count(corpus_store, f"{ACT} ; wps:numberAssigned true .") == 0
 
 
 @pytest.mark.parametrize(
@@ -118,7 +105,7 @@ def test_actions(corpus_store):
     ],
 )  # fmt: skip
 def test_actions_per_outcome(corpus_store, outcome, n):
-    assert _count(corpus_store, f"{_outcome(outcome)} wps:hasAction ?x .") == n
+    assert count(corpus_store, f"{_outcome(outcome)} wps:hasAction ?x .") == n
 
 
 def test_indicators(corpus_store):
@@ -126,28 +113,28 @@ def test_indicators(corpus_store):
     # distinct numbers; 7 more are run together with the indicator before them (3.3.2,
     # 4.1.2, 4.2.1, 6.2.2, 6.5.2, 11.5.2, 16.1.2; e.g. "filled.4.1.2.", line 37).
     # 11.2.1 is printed twice on line 76 (truncated in the action cell); it is one node.
-    assert _count(corpus_store, f"{IND} .") == 91
-    assert _count(corpus_store, f"{IND} ; dcterms:identifier ?id .") == 91
+    assert count(corpus_store, f"{IND} .") == 91
+    assert count(corpus_store, f"{IND} ; dcterms:identifier ?id .") == 91
 
 
 def test_shared_indicators(corpus_store):
     # 13.1-13.3 are printed in one cell beside one indicator cell 13.3.1-13.3.3 (line 89);
     # 17.1-17.2 in one cell beside 17.2.1 (line 112): one node, measuring every action.
     for ind in ("13.3.1.", "13.3.2.", "13.3.3."):
-        rows = _select(corpus_store, f"SELECT ?a WHERE {{ ?a wps:hasIndicator {_indicator(ind)} }}")
-        assert sorted(r["a"].value.rsplit("/", 1)[1] for r in rows) == ["13-1", "13-2", "13-3"]
-    rows = _select(
+        rows = select(corpus_store, f"SELECT ?a WHERE {{ ?a wps:hasIndicator {_indicator(ind)} }}")
+        assert sorted(r["a"].rsplit("/", 1)[1] for r in rows) == ["13-1", "13-2", "13-3"]
+    rows = select(
         corpus_store, f"SELECT ?a WHERE {{ ?a wps:hasIndicator {_indicator('17.2.1.')} }}"
     )
-    assert sorted(r["a"].value.rsplit("/", 1)[1] for r in rows) == ["17-1", "17-2"]
+    assert sorted(r["a"].rsplit("/", 1)[1] for r in rows) == ["17-1", "17-2"]
     # 91 indicator nodes, 98 action-indicator links: 91 + 7 refs (13.3.1-3 from 13.1 and
     # 13.2, 17.2.1 from 17.1).
-    rows = _select(
+    rows = select(
         corpus_store,
         f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a a wps:Action ; wps:partOfPlan <{PLAN}> ; "
         "wps:hasIndicator ?i . }",
     )
-    assert int(rows[0]["n"].value) == 98
+    assert int(rows[0]["n"]) == 98
 
 
 @pytest.mark.parametrize(
@@ -203,10 +190,10 @@ def test_outcome_titles(corpus_store):
 
 def test_actors(corpus_store):
     def actors(number: str) -> set[str]:
-        rows = _select(
+        rows = select(
             corpus_store, f"SELECT ?a WHERE {{ {_action(number)} wps:responsibleActor ?a }}"
         )
-        return {r["a"].value.removeprefix(ACTORS) for r in rows}
+        return {r["a"].removeprefix(ACTORS) for r in rows}
 
     assert actors("1.1.") == {"nato-international-staff", "nato-military-authorities"}
     assert actors("4.1.") == {
@@ -232,7 +219,7 @@ def test_actors(corpus_store):
     # actors inferred from 15.3 were removed.
     assert actors("15.4.") == set()
     assert _texts(corpus_store, _action("15.4."), "wps:actorsAsWritten") == []
-    assert _count(corpus_store, f"{ACT} ; wps:responsibleActor ?r .") == 67
+    assert count(corpus_store, f"{ACT} ; wps:responsibleActor ?r .") == 67
 
 
 def test_defects(corpus_store):
@@ -240,7 +227,7 @@ def test_defects(corpus_store):
     # cooperative-security and crisis-management...), 19 actions and 2 indicators (6.1.1, 16.5.2).
     # Second curator: changed from 24 (18 actions): 15.4 now records its empty
     # implementing-entity cell (line 98) as a defect.
-    assert _count(corpus_store, f"?x wps:partOfPlan <{PLAN}> ; wps:sourceDefect ?d .") == 25
+    assert count(corpus_store, f"?x wps:partOfPlan <{PLAN}> ; wps:sourceDefect ?d .") == 25
     assert any(
         "implementing-entity cell is empty" in d
         for d in _texts(corpus_store, _action("15.4."), "wps:sourceDefect")
@@ -262,31 +249,31 @@ def test_outcome_9_under_area(corpus_store):
     o9 = _outcome("9")
     area = f"<{PLAN}/area/cross-cutting-enablers>"
     public_diplomacy = f"<{PLAN}/sub-area/public-diplomacy>"
-    assert _count(corpus_store, f"{area} wps:hasObjective ?x . FILTER(?x = {o9})") == 1
-    assert _count(corpus_store, f"{public_diplomacy} wps:hasObjective ?x . FILTER(?x = {o9})") == 0
+    assert count(corpus_store, f"{area} wps:hasObjective ?x . FILTER(?x = {o9})") == 1
+    assert count(corpus_store, f"{public_diplomacy} wps:hasObjective ?x . FILTER(?x = {o9})") == 0
 
 
 def test_partners_statement(corpus_store):
     # footnote 1, line 22: the EAPC partner list.
-    rows = _select(corpus_store, f"SELECT ?t WHERE {{ <{PLAN}> wps:partners ?s . ?s wps:text ?t }}")
+    rows = select(corpus_store, f"SELECT ?t WHERE {{ <{PLAN}> wps:partners ?s . ?s wps:text ?t }}")
     assert len(rows) == 1
-    text = rows[0]["t"].value
+    text = rows[0]["t"]
     assert text.startswith("Afghanistan, Armenia, Australia")
     assert text.endswith("the former Yugoslav Republic of Macedonia*.")
     assert text.count(",") == 26  # 27 partners
 
 
 def test_budget_not_stated(corpus_store):
-    rows = _select(corpus_store, f"SELECT ?b WHERE {{ <{PLAN}> wps:budget ?s . ?s wps:stated ?b }}")
-    assert [r["b"].value for r in rows] == ["false"]
+    rows = select(corpus_store, f"SELECT ?b WHERE {{ <{PLAN}> wps:budget ?s . ?s wps:stated ?b }}")
+    assert [r["b"] for r in rows] == ["false"]
 
 
 def test_references(corpus_store):
     def referenced(node: str) -> set[str]:
-        rows = _select(
+        rows = select(
             corpus_store, f"SELECT ?i WHERE {{ ?r wps:referringNode {node} ; wps:instrument ?i }}"
         )
-        return {r["i"].value.rsplit("/", 1)[1] for r in rows}
+        return {r["i"].rsplit("/", 1)[1] for r in rows}
 
     plan = referenced(f"<{PLAN}>")
     assert {"nato-eapc-wps-policy", "unscr-1325", "nato-strategic-concept-2010"} <= plan
