@@ -4,7 +4,7 @@ A rebuild after one plan file changed re-imports, re-links and re-validates only
 plan; the others are read back from N-Quads, with their validation results. The key of a
 plan covers its own file and everything shared that could change its triples or its
 results: the reference data (including the theme rules), the ontology, the shapes and
-checks, the base IRI and the source of the stages that make them. A key that misses an
+checks, the base IRI and the code of the package. A key that misses an
 input would let the cache go stale, so the shared part hashes whole folders, not a list
 of known files.
 """
@@ -21,20 +21,6 @@ import pyoxigraph as ox
 from wpsgraph.reference import Located
 from wpsgraph.validate import Severity, ValidationResult
 
-_CODE = (
-    "importer.py",
-    "linker.py",
-    "themes.py",
-    "contract.py",
-    "schema.py",
-    "vocab.py",
-    "reference.py",
-    "yamlsrc.py",
-    "cache.py",
-    "validate.py",
-    "shacl_sparql.py",
-)
-
 
 def _hash_tree(h: hashlib._Hash, folder: Path) -> None:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
@@ -47,9 +33,11 @@ def shared_digest(data: Path, ontology: Path, shapes: Path, base: str) -> str:
     for folder in (data / "reference", ontology, shapes):
         if folder.is_dir():
             _hash_tree(h, folder)
-    package = Path(__file__).parent
-    for name in _CODE:
-        h.update((package / name).read_bytes())
+    # every module of the package (the site has its own digest, wpsgraph.site.reuse): a
+    # list of "the modules that make triples" would go stale the day a module is added
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 

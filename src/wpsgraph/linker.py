@@ -31,7 +31,8 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from wpsgraph.importer import ImportedPlan, _actions
+from wpsgraph.importer import ImportedPlan
+from wpsgraph.plantree import actions as plan_actions
 from wpsgraph.reference import Reference
 from wpsgraph.themes import Themes
 from wpsgraph.vocab import Iris, rdf, rdfs, slug, wps
@@ -109,7 +110,7 @@ def link_plan(plan: ImportedPlan, ref: Reference, themes: Themes, ids: Iris) -> 
     """Every link of every action of one plan."""
     assert plan.data is not None
     patterns = _Patterns.of(ref)
-    actions = list(_actions(plan.data))
+    actions = list(plan_actions(plan.data))
     indicators = {
         slug(ind["number"]): ind["text"]
         for a in actions
