@@ -1,4 +1,4 @@
-"""Walking a plan file's tree: its objectives at every depth, its actions, their keys.
+r"""Walking a plan file's tree: its objectives at every depth, its actions, their keys.
 
 >>> from wpsgraph.yamlsrc import loads
 >>> doc = loads("objectives:\n  - number: '1'\n    actions: [{number: 1.a}]\n"
