@@ -36,7 +36,7 @@ test: lint pytest
 # Timings are measured here, never in the tests. Writes bench/results/.
 bench: $(STAMP) $(NODE)
 	$(BIN)/pip install --quiet matplotlib
-	$(BIN)/python bench/run.py --sizes 1 10 30 --naive-sizes 1 10
+	$(BIN)/python bench/run.py
 
 # Precision and recall of the linker on the whole gold set (the targets), then on its
 # held-out half (the second round of rule changes saw its errors too: see the README).

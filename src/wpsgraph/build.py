@@ -6,6 +6,8 @@ The library never assumes the current directory: a :class:`Project` names every 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -282,7 +284,8 @@ def build(
 
 
 def _swap(new: Path, out: Path) -> None:
-    """Replace ``out`` by ``new`` with two renames; the old tree is removed last."""
+    """Replace ``out`` by ``new`` with two renames; the old tree is removed afterwards, in
+    the background (see :func:`remove_later`)."""
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}.old-{time.time_ns()}")
@@ -293,5 +296,37 @@ def _swap(new: Path, out: Path) -> None:
         if old is not None:
             old.rename(out)
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    # trees left by a remover that was killed are removed with this one
+    stale = [p for p in out.parent.glob(f".{out.name}.old-*") if p.is_dir()]
+    if stale:
+        remove_later(stale)
+
+
+_REMOVERS: list[subprocess.Popen[bytes]] = []
+
+
+def remove_later(trees: list[Path]) -> None:
+    """Delete ``trees`` in a process of their own, so that the build returns as soon as
+    the new output is in place: removing a large site's old tree (hundreds of thousands
+    of files) takes seconds and nothing waits for it. Trees already renamed aside, so a
+    remover that dies only leaves a hidden ``.<out>.old-*`` that the next build removes.
+    """
+    code = "import shutil, sys\nfor t in sys.argv[1:]: shutil.rmtree(t, ignore_errors=True)"
+    _REMOVERS.append(
+        subprocess.Popen(
+            [sys.executable, "-c", code, *map(str, trees)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # not killed with the build's terminal
+        )
+    )
+
+
+def wait_for_removals() -> float:
+    """Wait until every tree handed to :func:`remove_later` is gone; the seconds waited
+    (for the benchmark, and for tests that look at the output's parent folder)."""
+    started = time.perf_counter()
+    while _REMOVERS:
+        _REMOVERS.pop().wait()
+    return time.perf_counter() - started

@@ -213,8 +213,7 @@ class QueryResult:
             bindings.append(binding)
         return json.dumps(
             {"head": {"vars": self.variables}, "results": {"bindings": bindings}},
-            ensure_ascii=False,
-            indent=1,
+            ensure_ascii=False,  # no indent: json's C encoder only writes compact JSON
         )
 
     def to_table(self, width: int = 60) -> str:

@@ -49,7 +49,9 @@ class NS:
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        node = self[name]
+        self.__dict__[name] = node  # the next lookup does not come here
+        return node
 
     def __getitem__(self, name: str) -> NamedNode:
         node = self._cache.get(name)

@@ -40,17 +40,23 @@ def used_prefixes(triples: Sequence[ox.Triple]) -> dict[str, str]:
     return {p: ns for p, ns in PREFIXES.items() if ns in text}
 
 
-def write_resource_files(r: Resource, stem: Path) -> str:
+def write_resource_files(r: Resource, stem: Path, made: set[str] | None = None) -> str:
     """``stem.ttl``, ``stem.jsonld`` and ``stem.nt``: exactly the resource's triples.
 
-    Returns the JSON-LD text, for the page's own ``<script>`` block."""
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    prefixes = used_prefixes(r.triples)
+    Returns the JSON-LD text, for the page's own ``<script>`` block. ``made`` holds the
+    folders this build already made (one mkdir per folder, not per resource)."""
+    folder = str(stem.parent)
+    if made is None or folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        if made is not None:
+            made.add(folder)
+    triples = r.triples  # made (and sorted) once for the three files
+    prefixes = used_prefixes(triples)
     jsonld = ""
     for ext, fmt in RESOURCE_FORMATS:
         # to bytes, then written: faster than serialising to a path
         data = ox.serialize(
-            r.triples, format=fmt, prefixes=None if fmt == ox.RdfFormat.N_TRIPLES else prefixes
+            triples, format=fmt, prefixes=None if fmt == ox.RdfFormat.N_TRIPLES else prefixes
         )
         assert data is not None
         Path(str(stem) + ext).write_bytes(data)

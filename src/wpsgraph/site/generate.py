@@ -198,7 +198,7 @@ def _resource_page(
 ) -> None:
     path = graph.path(r.iri)
     assert path is not None
-    jsonld = files.write_resource_files(r, pages.out / path)
+    jsonld = files.write_resource_files(r, pages.out / path, pages.folders)
     template = views.template_for(graph, r)
     if not pages.has(template):
         template = "resource.html"

@@ -51,6 +51,7 @@ class Graph:
         self._isa: dict[tuple[str, str], bool] = {}
         self._members: dict[str, list[Resource]] | None = None
         self._supers: dict[str, set[str]] = {}
+        self._labels: dict[str, str] = {}
         res = self.res
         for q in quads:
             s = q.subject
@@ -71,6 +72,12 @@ class Graph:
                 target.inv[q.predicate.value].append(sv)
 
     def label(self, iri: str) -> str:
+        label = self._labels.get(iri)
+        if label is None:
+            label = self._labels[iri] = self._label(iri)
+        return label
+
+    def _label(self, iri: str) -> str:
         r = self.res.get(iri)
         if r is not None:
             for prop in LABEL_PROPS:
@@ -119,7 +126,8 @@ class Graph:
 
     def is_a(self, r: Resource, cls: str) -> bool:
         """Is ``r`` an instance of wps:<cls> or of a declared subclass of it?"""
-        return any(self._subclass(t.value, WPS + cls) for t in r.all(rdf.type))
+        target = WPS + cls
+        return any(self._subclass(t.value, target) for t in r.out.get(RDF_TYPE, ()))
 
     def _subclass(self, c: str, target: str) -> bool:
         key = (c, target)
@@ -143,3 +151,4 @@ class Graph:
 
 
 WPS_PART_OF = ox.NamedNode(WPS + "partOfPlan")
+RDF_TYPE = rdf.type.value

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from wpsgraph.site.graph import Graph
 from wpsgraph.vocab import WPS
 
 
+@lru_cache(maxsize=65536)  # the same few targets recur on every page of a folder
 def relative(target: str, here: str) -> str:
     """The link from a page in folder ``here`` to ``target`` (both relative to the site
     root, normalised): what ``posixpath.relpath`` gives, without its cost per link.
@@ -45,6 +48,7 @@ class Pages:
         )
         self.env.globals.update(globals_)
         self.written: list[str] = []
+        self.folders: set[str] = set()  # folders already made in ``out``
 
     def has(self, template: str) -> bool:
         try:
@@ -101,9 +105,13 @@ class Pages:
         html = self.env.get_template(template).render(
             url=url, link=link, term=term, iri=iri, path=path, script=Markup(script), **ctx
         )
-        dest = self.out / path
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(html, encoding="utf-8")
+        dest = f"{self.out}/{path}"
+        folder = dest.rsplit("/", 1)[0]
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
+        with open(dest, "w", encoding="utf-8") as f:
+            f.write(html)
         self.written.append(path)
 
     @property
