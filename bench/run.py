@@ -46,6 +46,12 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _workers_rss_mb() -> float:
+    """Peak RSS of the largest forked worker (import and link, site pages): it counts
+    the pages it shares with the build process, so it is not to be added to it."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 # ----------------------------------------------------------------------------- ours
 
 
@@ -90,6 +96,7 @@ def run_ours(data: Path, out: Path) -> dict[str, Any]:
         "total": total + stages["queries"],
         "pipeline": pipeline,
         "rss_mb": _rss_mb(),
+        "rss_workers_mb": _workers_rss_mb(),
         "floor_seconds": floor,
     }
 
@@ -362,7 +369,8 @@ def report(size: float, ours: dict[str, Any], naive: dict[str, Any] | None) -> N
     ratio = f"{n_total / ours['total']:10.1f}" if naive and naive["complete"] else "         -"
     print(f"{'total':10} {ours['total']:10.2f} {_fmt(n_total)} {ratio}")
     print(
-        f"peak RSS: ours {ours['rss_mb']:.0f} MB"
+        f"peak RSS: ours {ours['rss_mb']:.0f} MB (largest worker "
+        f"{ours.get('rss_workers_mb', 0):.0f} MB)"
         + (f", naive {naive['rss_mb']:.0f} MB" if naive else "")
     )
     full_build = ours["total"] - ours["stages"]["queries"]

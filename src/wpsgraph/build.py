@@ -17,16 +17,16 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from wpsgraph.cache import CachedPlan, PlanCache, shared_digest
+from wpsgraph.cache import PlanCache, shared_digest
 from wpsgraph.errors import WpsgraphError
-from wpsgraph.importer import ImportedPlan, read_plans
-from wpsgraph.linker import link_plan, link_quads
+from wpsgraph.importer import ImportedPlan
 from wpsgraph.reference import Located, Reference, load_reference
 from wpsgraph.revalidate import validate_with_cache
 from wpsgraph.store import fill, load_turtle_quads, open_store, write_dumps
 from wpsgraph.themes import Themes, load_themes
 from wpsgraph.validate import ValidationReport, validate
 from wpsgraph.vocab import DEFAULT_BASE, Iris
+from wpsgraph.workers import import_and_link
 
 T = TypeVar("T")
 
@@ -126,12 +126,11 @@ def build_graph(
     store_cache = None
     cached: list[ImportedPlan] = []
     links: dict[str, list[ox.Quad]] = {}
-    files = plan_files
+    files = plan_files or sorted((project.data / "plans").glob("*.yaml"))
     if cache is not None:
         shared = shared_digest(project.data, project.ontology, project.shapes, base)
         store_cache = PlanCache(cache, shared)
-        all_files = plan_files or sorted((project.data / "plans").glob("*.yaml"))
-        files = []
+        all_files, files = files, []
         started = time.perf_counter()
         for path in all_files:
             hit = store_cache.get(path)
@@ -151,21 +150,11 @@ def build_graph(
             )
             links[hit.plan_id] = [q for q in hit.quads if q.graph_name == link_graph]
         timings["cache"] = time.perf_counter() - started
-    fresh = (
-        timer.run("import", lambda: read_plans(project.data, ref, ids, only=files))
-        if files or files is None or not cached
-        else []
-    )
-
-    def link() -> None:
-        for p in fresh:
-            links[p.plan_id] = list(link_quads(p, link_plan(p, ref, themes, ids), ref, ids))
-            if store_cache is not None:
-                store_cache.put(
-                    p.file, CachedPlan(p.plan_id, p.display, p.quads + links[p.plan_id], p.located)
-                )
-
-    timer.run("link", link)
+    fresh: list[ImportedPlan] = []
+    if files or not cached:  # no plan file at all is an error, which the import raises
+        imported = import_and_link(files, project.data, ref, themes, ids, store_cache, timings)
+        fresh = imported.plans
+        links.update(imported.links)
     plans = sorted(fresh + cached, key=lambda p: p.plan_id)
     ontology = timer.run(
         "ontology", lambda: load_turtle_quads(project.ontology, ids.graph("ontology"))
