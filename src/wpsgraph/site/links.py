@@ -93,6 +93,7 @@ def action_links(graph: Graph, r: Resource) -> list[LinkRow]:
             _index(BASES, x.basis),
             _index(KINDS, x.kind),
             graph.label(x.target).lower(),
+            x.iri,
         ),
     )
 
@@ -111,7 +112,7 @@ def linked_to(graph: Graph, r: Resource) -> list[PlanGroup]:
             rows.sort(key=lambda x: _action_order(graph, x.action))
         ordered = {b: bases[b] for b in sorted(bases, key=lambda b: _index(BASES, b))}
         groups.append(PlanGroup(plan_iri, ordered))
-    return sorted(groups, key=lambda g: graph.label(g.plan).lower())
+    return sorted(groups, key=lambda g: (graph.label(g.plan).lower(), g.plan))
 
 
 def instrument_themes(graph: Graph, r: Resource, *, of_theme: bool) -> list[dict[str, str]]:
@@ -133,7 +134,9 @@ def instrument_themes(graph: Graph, r: Resource, *, of_theme: bool) -> list[dict
             }
         )
     other = "instrument" if of_theme else "theme"
-    return sorted(rows, key=lambda x: (x["core"] != "core", graph.label(x[other]).lower()))
+    return sorted(
+        rows, key=lambda x: (x["core"] != "core", graph.label(x[other]).lower(), x[other])
+    )
 
 
 def _action_order(graph: Graph, iri: str) -> tuple[int, str]:
@@ -181,4 +184,4 @@ def theme_index(graph: Graph, themes: list[Resource]) -> list[ThemeRow]:
                 [x["instrument"] for x in about],
             )
         )
-    return sorted(rows, key=lambda x: (not x.pillar, graph.label(x.r.iri).lower()))
+    return sorted(rows, key=lambda x: (not x.pillar, graph.label(x.r.iri).lower(), x.r.iri))

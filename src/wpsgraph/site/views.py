@@ -119,20 +119,20 @@ def short_label(graph: Graph, r: Resource) -> str:
 def groups(graph: Graph, r: Resource) -> list[tuple[str, list[Term]]]:
     """Outgoing values grouped by property, labelled, in a stable order."""
     order = {p.value: i for i, p in enumerate((rdf.type, *LABEL_PROPS, wps.text))}
-    props = sorted(r.out, key=lambda p: (order.get(p, 99), graph.label(p)))
+    props = sorted(r.out, key=lambda p: (order.get(p, 99), graph.label(p), p))
     return [(p, sorted(r.out[p], key=_sort_key)) for p in props]
 
 
 def inverse(graph: Graph, r: Resource) -> list[tuple[str, list[str]]]:
     return [
-        (p, sorted(set(subjects), key=lambda s: graph.label(s).lower()))
-        for p, subjects in sorted(r.inv.items(), key=lambda kv: graph.label(kv[0]))
+        (p, sorted(set(subjects), key=lambda s: (graph.label(s).lower(), s)))
+        for p, subjects in sorted(r.inv.items(), key=lambda kv: (graph.label(kv[0]), kv[0]))
     ]
 
 
-def _sort_key(term: Term) -> tuple[int, str]:
+def _sort_key(term: Term) -> tuple[int, str, str]:
     order = term.value if not isinstance(term, ox.Literal) else term.value.zfill(6)
-    return (0 if isinstance(term, ox.Literal) else 1, order)
+    return (0 if isinstance(term, ox.Literal) else 1, order, str(term))
 
 
 def children(graph: Graph, r: Resource, prop: ox.NamedNode) -> list[Resource]:
@@ -200,7 +200,7 @@ def references(graph: Graph, r: Resource) -> list[dict[str, str]]:
             continue
         for target in ref.refs(wps.instrument):
             rows.append({"ref": iri, "instrument": target, "evidence": ref.one(wps.evidence)})
-    return sorted(rows, key=lambda x: graph.label(x["instrument"]))
+    return sorted(rows, key=lambda x: (graph.label(x["instrument"]), x["instrument"], x["ref"]))
 
 
 def plan_meta(graph: Graph, r: Resource) -> dict[str, Any]:
@@ -234,7 +234,7 @@ def commitments(graph: Graph, r: Resource) -> list[tuple[str, list[tuple[str, st
             by_plan[plan.iri if plan else ""].append((s, prop.value))
     for items in by_plan.values():
         items.sort(key=lambda x: (_int(graph.res[x[0]].one(wps.curationLine)), x[0]))
-    return sorted(by_plan.items(), key=lambda kv: graph.label(kv[0]).lower())
+    return sorted(by_plan.items(), key=lambda kv: (graph.label(kv[0]).lower(), kv[0]))
 
 
 def citing(graph: Graph, r: Resource) -> list[tuple[str, list[dict[str, str]]]]:
@@ -259,14 +259,14 @@ def citing(graph: Graph, r: Resource) -> list[tuple[str, list[dict[str, str]]]]:
         by_plan[plan.iri if plan else ""].append(row)
     for rows in by_plan.values():
         rows.sort(key=lambda x: (_int(graph.res[x["node"]].one(wps.curationLine)), x["node"]))
-    return sorted(by_plan.items(), key=lambda kv: graph.label(kv[0]).lower())
+    return sorted(by_plan.items(), key=lambda kv: (graph.label(kv[0]).lower(), kv[0]))
 
 
 def members(graph: Graph, cls: str) -> list[Resource]:
     found = graph.instances(cls)
     if cls in ("Actor", "Country"):  # only those something points to
         found = [r for r in found if r.inv]
-    return sorted(found, key=lambda r: graph.label(r.iri).lower())
+    return sorted(found, key=lambda r: (graph.label(r.iri).lower(), r.iri))
 
 
 def plan_stats(graph: Graph, plans: Sequence[Resource]) -> list[dict[str, Any]]:
