@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import yaml
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from conftest import REPO, require
 
 from wpsgraph.build import Project, build_graph
@@ -184,56 +184,38 @@ def test_prune_removes_a_plan_that_left_the_data(server: Server, fixture_copy: P
     assert PREFIX + "plan/fx-nap-2021" not in graph_counts(ep, PREFIX)
 
 
+def _cli(*args: str) -> Result:
+    """``wpsgraph --root <repo> <args>``, as a user runs it."""
+    return CliRunner().invoke(main, ["--root", str(REPO), *args])
+
+
 def test_cli_publish_and_query_endpoint(server: Server, fixture_copy: Path) -> None:
-    runner = CliRunner()
-    res = runner.invoke(
-        main,
-        [
-            "--root",
-            str(REPO),
-            "publish",
-            "--endpoint",
-            server.query_url,
-            "--data",
-            str(fixture_copy),
-            "--password",
-            "s3cret-value",
-        ],
+    res = _cli(
+        "publish",
+        "--endpoint",
+        server.query_url,
+        "--data",
+        str(fixture_copy),
+        "--password",
+        "s3cret-value",
     )
     assert res.exit_code == 0, res.output
     assert PLAN_GRAPH in res.stdout and "s3cret-value" not in res.output
-    res = runner.invoke(
-        main,
-        [
-            "--root",
-            str(REPO),
-            "query",
-            "actions-of-actor",
-            "-p",
-            "actor=fx-justice",
-            "-f",
-            "csv",
-            "--endpoint",
-            server.query_url,
-        ],
+    res = _cli(
+        "query",
+        "actions-of-actor",
+        "-p",
+        "actor=fx-justice",
+        "-f",
+        "csv",
+        "--endpoint",
+        server.query_url,
     )
     assert res.exit_code == 0, res.output
     assert res.stdout.splitlines()[1].startswith(
         "https://w3id.org/wpsgraph/id/actor/fx-justice,fx-nap-2020,2.a,"
     )
-    res = runner.invoke(
-        main,
-        [
-            "--root",
-            str(REPO),
-            "query",
-            "actions-of-actor",
-            "-p",
-            'actor=x" } #',
-            "--endpoint",
-            server.query_url,
-        ],
-    )
+    res = _cli("query", "actions-of-actor", "-p", 'actor=x" } #', "--endpoint", server.query_url)
     assert res.exit_code == 1 and "not an identifier" in res.stderr
 
 
@@ -272,19 +254,14 @@ def test_nothing_listening() -> None:
     with pytest.raises(RemoteError, match="not reachable"):
         graph_counts(ep, PREFIX)
     assert time.monotonic() - started < 10
-    res = CliRunner().invoke(
-        main,
-        [
-            "--root",
-            str(REPO),
-            "publish",
-            "--endpoint",
-            ep.query,
-            "--retries",
-            "0",
-            "--data",
-            str(REPO / "tests" / "fixtures" / "data"),
-        ],
+    res = _cli(
+        "publish",
+        "--endpoint",
+        ep.query,
+        "--retries",
+        "0",
+        "--data",
+        str(REPO / "tests" / "fixtures" / "data"),
     )
     assert res.exit_code == 1 and "not reachable" in res.stderr
 
@@ -330,21 +307,16 @@ def test_authentication_refused_is_reported_without_the_password(
     refusing: http.server.ThreadingHTTPServer,
 ) -> None:
     url = f"http://127.0.0.1:{refusing.server_port}/query"
-    res = CliRunner().invoke(
-        main,
-        [
-            "--root",
-            str(REPO),
-            "publish",
-            "--endpoint",
-            url,
-            "--user",
-            "analyst",
-            "--password",
-            "hunter2-secret",
-            "--data",
-            str(REPO / "tests" / "fixtures" / "data"),
-        ],
+    res = _cli(
+        "publish",
+        "--endpoint",
+        url,
+        "--user",
+        "analyst",
+        "--password",
+        "hunter2-secret",
+        "--data",
+        str(REPO / "tests" / "fixtures" / "data"),
     )
     assert res.exit_code == 1
     assert "authentication refused" in res.stderr
