@@ -34,6 +34,12 @@ def test_unchanged_plans_pages_are_linked_not_rendered(fixture_copy: Path, tmp_p
     kept = out / "site" / "id" / "plan" / "fx-nap-2020" / "action" / "1-a.html"
     edited = out / "site" / "id" / "plan" / "fx-nap-2021" / "action" / "1-b.html"
     kept_inode, edited_before = kept.stat().st_ino, edited.read_text()
+    # the plan's own page and its coverage chart are taken with its other pages
+    site = out / "site"
+    own = [site / "id/plan/fx-nap-2020.html", site / "compare/plan/fx-nap-2020.svg"]
+    own += [site / "compare/plan/fx-nap-2020.csv"]
+    own_inodes = [f.stat().st_ino for f in own]
+    other_plan_page = (site / "id/plan/fx-nap-2021.html").stat().st_ino
     second.write_text(
         second.read_text().replace(
             "Fund women's organisations", "Fund women's organisations and networks"
@@ -43,14 +49,16 @@ def test_unchanged_plans_pages_are_linked_not_rendered(fixture_copy: Path, tmp_p
     assert again.site_reused == ["fx-nap-2020"]
     # the unchanged plan's page is the very same file; the changed one was rendered anew
     assert kept.stat().st_ino == kept_inode
+    assert [f.stat().st_ino for f in own] == own_inodes
+    assert (site / "id/plan/fx-nap-2021.html").stat().st_ino != other_plan_page
     assert "and networks" in edited.read_text() and "and networks" not in edited_before
     build(project, tmp_path / "full")  # no cache: everything rendered
     mine, theirs = _tree(out / "site"), _tree(tmp_path / "full" / "site")
     assert mine.keys() == theirs.keys()
     # every resource's files are the same bytes (elsewhere, query timings, dump sizes and
     # the dumps' blank node labels differ from one build to the next, cache or not)
-    resources = [f for f in mine if f.startswith("id/")]
-    assert len(resources) > 100
+    resources = [f for f in mine if f.startswith(("id/", "compare/plan/"))]
+    assert len(resources) > 100 and "compare/plan/fx-nap-2020.svg" in resources
     assert [f for f in resources if mine[f] != theirs[f]] == []
 
 

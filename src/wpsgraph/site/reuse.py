@@ -8,9 +8,12 @@ time when none of these changed: the plan file and everything shared (the plan's
 key), the site's templates, static files and code, and where the plan file is. That
 digest is recorded per plan in ``<out>/.wpsgraph-site.json``; when it matches, the files
 are hard-linked from the previous ``<out>/site`` into the new one instead of rendered
-(the previous folder is never touched, so a failed build still leaves it as it was). The
-plan's own page, and every page that gathers across plans (actors, countries,
-resolutions, themes, indexes, comparisons), is rendered every time.
+(the previous folder is never touched, so a failed build still leaves it as it was).
+The plan's own page (``id/plan/<plan>``) is taken the same way, with its coverage chart
+(``compare/plan/<plan>.svg`` and ``.csv``): nothing outside a plan's graph points at
+the plan, and the chart counts only its own actions. Every page that gathers across
+plans (actors, countries, resolutions, themes, indexes, comparisons) is rendered every
+time.
 """
 
 from __future__ import annotations
@@ -41,15 +44,29 @@ def site_code_digest(templates: Path, static: Path) -> str:
 
 
 def plan_of_path(path: str) -> str | None:
-    """The plan whose own part of the site ``path`` is in, if any.
+    """The plan whose own part of the site ``path`` is in (its page or below), if any.
 
     >>> plan_of_path("id/plan/be-nap-2017/action/19-c"), plan_of_path("id/plan/be-nap-2017")
-    ('be-nap-2017', None)
+    ('be-nap-2017', 'be-nap-2017')
+    >>> plan_of_path("id/actor/be-defence"), plan_of_path("id/plan")
+    (None, None)
     """
     parts = path.split("/", 4)
-    if len(parts) > 3 and parts[0] == "id" and parts[1] == "plan":
+    if len(parts) > 2 and parts[0] == "id" and parts[1] == "plan":
         return parts[2]
     return None
+
+
+def chart_files(path: str) -> list[str]:
+    """The files beside a plan's own page that are taken with it: its coverage chart.
+
+    >>> chart_files("id/plan/be-nap-2017"), chart_files("id/plan/be-nap-2017/action/19-c")
+    (['compare/plan/be-nap-2017.svg', 'compare/plan/be-nap-2017.csv'], [])
+    """
+    parts = path.split("/")
+    if len(parts) == 3:
+        return [f"compare/plan/{parts[2]}.svg", f"compare/plan/{parts[2]}.csv"]
+    return []
 
 
 @dataclass
@@ -97,6 +114,13 @@ class SiteReuse:
             for ext in EXTENSIONS:
                 os.link(old + ext, new + ext)
                 made.append(new + ext)
+            for extra in chart_files(path):  # absent when the plan has no chart
+                source = f"{self.previous}/{extra}"
+                if os.path.exists(source):
+                    dest = f"{out}/{extra}"
+                    os.makedirs(dest.rsplit("/", 1)[0], exist_ok=True)
+                    os.link(source, dest)
+                    made.append(dest)
         except OSError:
             for dest in made:
                 os.unlink(dest)
