@@ -66,7 +66,7 @@ def validate_with_cache(
 
     if shared is None or any(r is None for r in reused.values()):
         report = run(plans, store)
-        _remember(report.results, plans, links, cache, shared=True)
+        _remember(report.results, plans, _owners(plans, links), cache, shared=True)
         return report, sorted(p.plan_id for p in plans)
     small = open_store()
     fill(small, shared_quads)
@@ -76,7 +76,7 @@ def validate_with_cache(
     found = run(fresh, small)
     owners = _owners(fresh, links)
     mine = [r for r in found.results if r.focus in owners]
-    _remember(mine, fresh, links, cache, shared=False)
+    _remember(mine, fresh, owners, cache, shared=False)
     report = ValidationReport()
     report.extend([*shared, *(r for results in reused.values() for r in results or []), *mine])
     return report, sorted(fresh_ids)
@@ -85,12 +85,13 @@ def validate_with_cache(
 def _remember(
     results: list[ValidationResult],
     plans: list[ImportedPlan],
-    links: Mapping[str, list[ox.Quad]],
+    owners: Mapping[str, set[str]],
     cache: PlanCache,
     *,
     shared: bool,
 ) -> None:
-    owners = _owners(plans, links)
+    """Store each plan's results (by the plans owning their focus) and, with ``shared``,
+    every other result under the shared key."""
     per_plan: dict[str, list[ValidationResult]] = {p.plan_id: [] for p in plans}
     rest = []
     for r in results:

@@ -48,7 +48,6 @@ class Graph:
     def __init__(self, quads: Iterable[ox.Quad], id_base: str) -> None:
         self.id_base = id_base
         self.res: dict[str, Resource] = {}
-        self._isa: dict[tuple[str, str], bool] = {}
         self._members: dict[str, list[Resource]] | None = None
         self._supers: dict[str, set[str]] = {}
         self._labels: dict[str, str] = {}
@@ -111,6 +110,7 @@ class Graph:
         return list(self._members.get(WPS + cls, []))
 
     def _superclasses(self, c: str) -> set[str]:
+        """``c`` and every class it is declared a subclass of, at any depth (cached)."""
         if c not in self._supers:
             todo, seen = [c], set()
             while todo:
@@ -127,21 +127,7 @@ class Graph:
     def is_a(self, r: Resource, cls: str) -> bool:
         """Is ``r`` an instance of wps:<cls> or of a declared subclass of it?"""
         target = WPS + cls
-        return any(self._subclass(t.value, target) for t in r.out.get(RDF_TYPE, ()))
-
-    def _subclass(self, c: str, target: str) -> bool:
-        key = (c, target)
-        if key not in self._isa:
-            todo, seen, found = [c], set(), False
-            while todo and not found:
-                x = todo.pop()
-                found = x == target
-                seen.add(x)
-                sup = self.res.get(x)
-                if sup:
-                    todo += [s for s in sup.refs(rdfs.subClassOf) if s not in seen]
-            self._isa[key] = found
-        return self._isa[key]
+        return any(target in self._superclasses(t.value) for t in r.out.get(RDF_TYPE, ()))
 
     def plan_of(self, r: Resource) -> Resource | None:
         for iri in r.refs(WPS_PART_OF):
