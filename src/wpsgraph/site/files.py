@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from wpsgraph.site.graph import Graph, Resource
+from wpsgraph.site.render import Folders
 from wpsgraph.vocab import PREFIXES, dcterms, rdf, rdfs, wps
 
 # Media types of the formats we publish (https://www.iana.org/assignments/media-types/).
@@ -40,16 +41,11 @@ def used_prefixes(triples: Sequence[ox.Triple]) -> dict[str, str]:
     return {p: ns for p, ns in PREFIXES.items() if ns in text}
 
 
-def write_resource_files(r: Resource, stem: Path, made: set[str] | None = None) -> str:
+def write_resource_files(r: Resource, stem: str, folders: Folders) -> str:
     """``stem.ttl``, ``stem.jsonld`` and ``stem.nt``: exactly the resource's triples.
 
-    Returns the JSON-LD text, for the page's own ``<script>`` block. ``made`` holds the
-    folders this build already made (one mkdir per folder, not per resource)."""
-    folder = str(stem.parent)
-    if made is None or folder not in made:
-        os.makedirs(folder, exist_ok=True)
-        if made is not None:
-            made.add(folder)
+    Returns the JSON-LD text, for the page's own ``<script>`` block."""
+    folders.ready(stem)
     triples = r.triples  # made (and sorted) once for the three files
     prefixes = used_prefixes(triples)
     jsonld = ""
@@ -59,7 +55,7 @@ def write_resource_files(r: Resource, stem: Path, made: set[str] | None = None) 
             triples, format=fmt, prefixes=None if fmt == ox.RdfFormat.N_TRIPLES else prefixes
         )
         assert data is not None
-        Path(str(stem) + ext).write_bytes(data)
+        Path(stem + ext).write_bytes(data)
         if fmt == ox.RdfFormat.JSON_LD:
             jsonld = data.decode("utf-8")
     return jsonld

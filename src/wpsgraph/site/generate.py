@@ -152,7 +152,7 @@ def _taken(
         path = graph.path(r.iri)
         assert path is not None
         plan = plan_of_path(path)
-        if reuse.reusable(plan) and reuse.take(path, pages.out):
+        if reuse.reusable(plan) and reuse.take(path, pages.out, pages.folders):
             pages.written.append(path + ".html")
             reuse.plans.add(plan)  # type: ignore[arg-type]
         else:
@@ -198,7 +198,7 @@ def _resource_page(
 ) -> None:
     path = graph.path(r.iri)
     assert path is not None
-    jsonld = files.write_resource_files(r, pages.out / path, pages.folders)
+    jsonld = files.write_resource_files(r, f"{pages.out}/{path}", pages.folders)
     template = views.template_for(graph, r)
     if not pages.has(template):
         template = "resource.html"

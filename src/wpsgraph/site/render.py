@@ -32,6 +32,22 @@ def relative(target: str, here: str) -> str:
     return "/".join([".."] * (len(h) - i) + t[i:])
 
 
+class Folders:
+    """The folders of a site being written, each made once: a large site writes hundreds
+    of thousands of files into a few thousand folders."""
+
+    def __init__(self) -> None:
+        self._made: set[str] = set()
+
+    def ready(self, file: str) -> str:
+        """``file`` (a path as a string), once its folder exists."""
+        folder = file.rsplit("/", 1)[0]
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        return file
+
+
 class Pages:
     """Renders templates to files, with relative links from each page."""
 
@@ -48,7 +64,7 @@ class Pages:
         )
         self.env.globals.update(globals_)
         self.written: list[str] = []
-        self.folders: set[str] = set()  # folders already made in ``out``
+        self.folders = Folders()  # shared with everything else writing into ``out``
 
     def has(self, template: str) -> bool:
         try:
@@ -105,12 +121,7 @@ class Pages:
         html = self.env.get_template(template).render(
             url=url, link=link, term=term, iri=iri, path=path, script=Markup(script), **ctx
         )
-        dest = f"{self.out}/{path}"
-        folder = dest.rsplit("/", 1)[0]
-        if folder not in self.folders:
-            os.makedirs(folder, exist_ok=True)
-            self.folders.add(folder)
-        with open(dest, "w", encoding="utf-8") as f:
+        with open(self.folders.ready(f"{self.out}/{path}"), "w", encoding="utf-8") as f:
             f.write(html)
         self.written.append(path)
 

@@ -24,6 +24,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wpsgraph.site.render import Folders
+
 MANIFEST = ".wpsgraph-site.json"
 EXTENSIONS = (".html", ".ttl", ".jsonld", ".nt")
 
@@ -78,7 +80,6 @@ class SiteReuse:
     new: dict[str, str]  # plan id -> digest of its pages in this build
     linked: int = 0  # files taken from the previous build
     plans: set[str] = field(default_factory=set)  # plans whose pages were taken
-    _folders: set[str] = field(default_factory=set)  # folders already made
 
     @classmethod
     def load(cls, out: Path, plan_keys: dict[str, str], code: str) -> SiteReuse:
@@ -100,15 +101,11 @@ class SiteReuse:
             and self.old.get(plan_id) == self.new[plan_id]
         )
 
-    def take(self, path: str, out: Path) -> bool:
+    def take(self, path: str, out: Path, folders: Folders) -> bool:
         """Hard-link the resource's files from the previous site; False if any is
-        missing (the caller renders it instead). Plain strings, not Path objects, and
-        each folder made once: this runs for nearly every file of a large site."""
-        old, new = f"{self.previous}/{path}", f"{out}/{path}"
-        folder = new.rsplit("/", 1)[0]
-        if folder not in self._folders:
-            os.makedirs(folder, exist_ok=True)
-            self._folders.add(folder)
+        missing (the caller renders it instead). Plain strings, not Path objects: this
+        runs for nearly every file of a large site."""
+        old, new = f"{self.previous}/{path}", folders.ready(f"{out}/{path}")
         made = []
         try:
             for ext in EXTENSIONS:
@@ -117,8 +114,7 @@ class SiteReuse:
             for extra in chart_files(path):  # absent when the plan has no chart
                 source = f"{self.previous}/{extra}"
                 if os.path.exists(source):
-                    dest = f"{out}/{extra}"
-                    os.makedirs(dest.rsplit("/", 1)[0], exist_ok=True)
+                    dest = folders.ready(f"{out}/{extra}")
                     os.link(source, dest)
                     made.append(dest)
         except OSError:
