@@ -38,6 +38,26 @@ class Imported:
     links: dict[str, list[ox.Quad]]
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every plan file is imported and linked against."""
+
+    data: Path
+    ref: Reference
+    themes: Themes
+    ids: Iris
+    cache: PlanCache | None
+
+    def link(self, plan: ImportedPlan) -> list[ox.Quad]:
+        """The plan's links graph; the plan and its links go to the cache."""
+        ref, ids = self.ref, self.ids
+        links = list(link_quads(plan, link_plan(plan, ref, self.themes, ids), ref, ids))
+        if self.cache is not None:
+            both = plan.quads + links
+            self.cache.put(plan.file, CachedPlan(plan.plan_id, plan.display, both, plan.located))
+        return links
+
+
 def import_and_link(
     files: list[Path],
     data: Path,
@@ -47,13 +67,16 @@ def import_and_link(
     cache: PlanCache | None,
     timings: dict[str, float] | None = None,
 ) -> Imported:
-    """Import and link ``files``, on every core when there are enough of them."""
+    """Import and link ``files``, on every core when there are enough of them; the
+    seconds of each stage are added to ``timings``."""
+    job = _Job(data, ref, themes, ids, cache)
+    times = timings if timings is not None else {}
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(files) < MIN_FILES or "fork" not in mp.get_all_start_methods():
-        return _serial(files, data, ref, themes, ids, cache, timings)
+        return _serial(files, job, times)
     global _STATE
     started = time.perf_counter()
-    _STATE = (sorted(files), data, ref, themes, ids, cache)
+    _STATE = (sorted(files), job)
     try:
         with mp.get_context("fork").Pool(workers) as pool:
             shares = pool.map(_work, [(i, workers) for i in range(workers)])
@@ -77,44 +100,26 @@ def import_and_link(
         )
         plans.append(plan)
         links[plan_id] = _parse(links_nq)
-    if timings is not None:
-        # the two stages ran together on every core: the wall time is split between
-        # them as the workers' own time was
-        wall = time.perf_counter() - started
-        linking = sum(t[1] for t in spent) / max(sum(t[0] + t[1] for t in spent), 1e-9)
-        timings["import"] = timings.get("import", 0.0) + wall * (1 - linking)
-        timings["link"] = timings.get("link", 0.0) + wall * linking
+    # the two stages ran together on every core: the wall time is split between them as
+    # the workers' own time was
+    wall = time.perf_counter() - started
+    linking = sum(t[1] for t in spent) / max(sum(t[0] + t[1] for t in spent), 1e-9)
+    _add(times, wall * (1 - linking), wall * linking)
     return Imported(plans, links)
 
 
-def _serial(
-    files: list[Path],
-    data: Path,
-    ref: Reference,
-    themes: Themes,
-    ids: Iris,
-    cache: PlanCache | None,
-    timings: dict[str, float] | None,
-) -> Imported:
+def _serial(files: list[Path], job: _Job, times: dict[str, float]) -> Imported:
     started = time.perf_counter()
-    plans = read_plans(data, ref, ids, only=files)
+    plans = read_plans(job.data, job.ref, job.ids, only=files)
     imported = time.perf_counter()
-    links = {p.plan_id: _link(p, ref, themes, ids, cache) for p in plans}
-    if timings is not None:  # the two stages apart, as the build reports them
-        timings["import"] = timings.get("import", 0.0) + imported - started
-        timings["link"] = timings.get("link", 0.0) + time.perf_counter() - imported
+    links = {p.plan_id: job.link(p) for p in plans}
+    _add(times, imported - started, time.perf_counter() - imported)
     return Imported(plans, links)
 
 
-def _link(
-    plan: ImportedPlan, ref: Reference, themes: Themes, ids: Iris, cache: PlanCache | None
-) -> list[ox.Quad]:
-    links = list(link_quads(plan, link_plan(plan, ref, themes, ids), ref, ids))
-    if cache is not None:
-        cache.put(
-            plan.file, CachedPlan(plan.plan_id, plan.display, plan.quads + links, plan.located)
-        )
-    return links
+def _add(times: dict[str, float], importing: float, linking: float) -> None:
+    times["import"] = times.get("import", 0.0) + importing
+    times["link"] = times.get("link", 0.0) + linking
 
 
 _STATE: tuple[Any, ...] = ()
@@ -125,17 +130,17 @@ def _work(args: tuple[int, int]) -> list[tuple[tuple[int, Any], tuple[float, flo
     either its issues or its plan as N-Quads bytes (the plan graph, the links graph), and
     the seconds spent importing and linking it."""
     start, step = args
-    files, data, ref, themes, ids, cache = _STATE
+    files, job = _STATE
     out: list[tuple[tuple[int, Any], tuple[float, float]]] = []
     for i in range(start, len(files), step):
         began = time.perf_counter()
         try:
-            plan = read_plan(files[i], data, ref, ids)
+            plan = read_plan(files[i], job.data, job.ref, job.ids)
         except DataError as exc:
             out.append(((i, list(exc.issues)), (time.perf_counter() - began, 0.0)))
             continue
         imported = time.perf_counter()
-        links = _link(plan, ref, themes, ids, cache)
+        links = job.link(plan)
         linked = time.perf_counter()
         located = [(k, (v.file, v.line, v.name)) for k, v in plan.located.items()]
         made = (plan.plan_id, plan.file, plan.display, _nquads(plan.quads), _nquads(links))
