@@ -1,0 +1,67 @@
+"""What every command shares: the ``wpsgraph`` group, and the turning of the library's
+errors into messages and exit statuses."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wpsgraph import __version__
+from wpsgraph.build import Project, ValidationFailed
+from wpsgraph.errors import DataError, WpsgraphError
+
+
+def fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def guard(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the library's errors into messages on stderr and exit status 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DataError as exc:
+            fail(str(exc))
+        except ValidationFailed as exc:
+            fail(exc.report.text())
+        except WpsgraphError as exc:
+            fail(f"error: {exc}")
+
+    return wrapper
+
+
+def project_of(ctx: click.Context, data: Path | None = None) -> Project:
+    root: Path = ctx.obj["root"]
+    return Project(root, data_dir=data)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="wpsgraph")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The project folder (holding data/, ontology/, shapes/, queries/, site/).",
+)
+@click.pass_context
+def main(ctx: click.Context, root: Path) -> None:
+    """Women, Peace and Security action plans as linked data.
+
+    \b
+    wpsgraph build                      import, validate, write dist/ (dumps + site)
+    wpsgraph validate data/plans/x.yaml the SHACL report for some plans
+    wpsgraph queries                    the query library
+    wpsgraph query actions-of-actor --param actor=be-defence --format csv
+    wpsgraph publish --endpoint http://127.0.0.1:7878/query
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["root"] = root.resolve()
