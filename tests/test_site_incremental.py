@@ -1,5 +1,6 @@
-"""Incremental site: pages of unchanged plans are linked from the previous build, and the
-result is the same site a full build makes, file for file."""
+"""Incremental site: pages of unchanged plans are taken from the previous build (their
+folder moved, the plan's own page linked), and the result is the same site a full build
+makes, file for file."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def _tree(site: Path) -> dict[str, bytes]:
     }
 
 
-def test_unchanged_plans_pages_are_linked_not_rendered(fixture_copy: Path, tmp_path: Path) -> None:
+def test_unchanged_plans_pages_are_taken_not_rendered(fixture_copy: Path, tmp_path: Path) -> None:
     second = second_plan(fixture_copy)
     project, cache, out = (
         Project(REPO, data_dir=fixture_copy),
@@ -146,3 +147,36 @@ def test_every_resource_page_is_the_same_in_every_build(tmp_path: Path) -> None:
     assert trees[0].keys() == trees[1].keys()
     differ = [name for name in trees[0] if trees[0][name] != trees[1][name]]
     assert differ == []
+
+
+def test_a_build_failing_after_taking_pages_puts_them_back(
+    fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site stage fails after the unchanged plan's folder was moved into the new tree:
+    the folder goes back, and the previous site is as it was, file for file."""
+    from wpsgraph.site import generate
+
+    second = second_plan(fixture_copy)
+    project, cache, out = (
+        Project(REPO, data_dir=fixture_copy),
+        tmp_path / "cache",
+        tmp_path / "dist",
+    )
+    build(project, out, cache=cache)
+    before = _tree(out / "site")
+    folder = out / "site" / "id" / "plan" / "fx-nap-2020"
+    inode = folder.stat().st_ino
+    second.write_text(second.read_text().replace("Fund women's", "Fund all women's"))
+    moved = []
+
+    def fail(pages: object, *args: object) -> None:
+        moved.append(not folder.exists())
+        raise OSError("disk full")
+
+    monkeypatch.setattr(generate, "_compare_pages", fail)
+    with pytest.raises(OSError, match="disk full"):
+        build(project, out, cache=cache)
+    assert moved == [True]  # it had been taken when the stage failed
+    assert folder.stat().st_ino == inode
+    assert _tree(out / "site") == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist.")] == []

@@ -137,18 +137,10 @@ def build_graph(
             if hit is None:
                 files.append(path)
                 continue
-            plan_graph, link_graph = ids.plan_graph(hit.plan_id), ids.graph(f"links/{hit.plan_id}")
-            cached.append(
-                ImportedPlan(
-                    hit.plan_id,
-                    path,
-                    hit.display,
-                    plan_graph,
-                    [q for q in hit.quads if q.graph_name == plan_graph],
-                    hit.located,
-                )
-            )
-            links[hit.plan_id] = [q for q in hit.quads if q.graph_name == link_graph]
+            plan = ImportedPlan(hit.plan_id, path, hit.display, ids.plan_graph(hit.plan_id))
+            plan.located, plan.nquads = hit.located, hit.nquads  # loaded as they are
+            cached.append(plan)
+            links[hit.plan_id] = []  # in the plan's N-Quads
         timings["cache"] = time.perf_counter() - started
     fresh: list[ImportedPlan] = []
     if files or not cached:  # no plan file at all is an error, which the import raises
@@ -166,8 +158,7 @@ def build_graph(
         fill(store, ref.quads)
         fill(store, themes.quads)
         for plan in plans:
-            fill(store, plan.quads)
-            fill(store, links[plan.plan_id])
+            plan.load_into(store, links[plan.plan_id])
 
     timer.run("store", load)
     located = dict(ref.located) | themes.located
@@ -185,6 +176,7 @@ def build_graph(
                 ontology + ref.quads + themes.quads,
                 cache=store_cache,
                 store=store,
+                ids=ids,
                 shapes_dir=project.shapes,
                 ontology_dir=project.ontology,
                 located=located,
@@ -194,7 +186,7 @@ def build_graph(
         report = timer.run(
             "validate",
             lambda: validate(
-                {p.plan_id: p.quads + links[p.plan_id] for p in plans},
+                {p.plan_id: p.with_links(links[p.plan_id]) for p in plans},
                 ref.quads + themes.quads,
                 shapes_dir=project.shapes,
                 ontology_dir=project.ontology,
@@ -247,12 +239,12 @@ def build(
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    reuse = None
     try:
         timer = _Timer(result.timings)
         dumps = timer.run("dumps", lambda: write_dumps(result.store, tmp, result.ids))
         if site:
             # the site carries its own dumps (and gzip copies), for a static host
-            reuse = None
             if result.plan_keys:
                 code = site_code_digest(project.site / "templates", project.site / "static")
                 reuse = SiteReuse.load(out, result.plan_keys, code)
@@ -266,6 +258,8 @@ def build(
             log(f"site: {pages} pages")
         _swap(tmp, out)
     except BaseException:
+        if reuse is not None:
+            reuse.restore()  # folders moved from the previous site go back
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     result.timings["total"] = time.perf_counter() - started

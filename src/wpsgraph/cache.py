@@ -1,7 +1,8 @@
 """Cache: each plan's imported and linked quads, keyed by everything they depend on.
 
 A rebuild after one plan file changed re-imports, re-links and re-validates only that
-plan; the others are read back from N-Quads, with their validation results. The key of a
+plan; the others are read back as N-Quads bytes, which the store loads as they are (no
+Python object per quad), with their validation results. The key of a
 plan covers its own file and everything shared that could change its triples or its
 results: the reference data (including the theme rules), the ontology, the shapes and
 checks, the base IRI and the code of the package. A key that misses an
@@ -15,8 +16,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-
-import pyoxigraph as ox
 
 from wpsgraph.reference import Located
 from wpsgraph.validate import Severity, ValidationResult
@@ -45,7 +44,7 @@ def shared_digest(data: Path, ontology: Path, shapes: Path, base: str) -> str:
 class CachedPlan:
     plan_id: str
     display: str
-    quads: list[ox.Quad]  # the plan's graph and its links graph
+    nquads: bytes  # the plan's graph and its links graph, as N-Quads
     located: dict[str, Located]
 
 
@@ -74,10 +73,9 @@ class PlanCache:
             self.misses += 1
             return None
         info = json.loads(meta.read_text(encoding="utf-8"))
-        quads = list(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
         located = {k: Located(*v) for k, v in info["located"].items()}
         self.hits += 1
-        return CachedPlan(info["plan_id"], info["display"], quads, located)
+        return CachedPlan(info["plan_id"], info["display"], nq.read_bytes(), located)
 
     def put(self, plan_file: Path, plan: CachedPlan) -> None:
         key = self.key(plan_file)
@@ -85,7 +83,7 @@ class PlanCache:
             old.unlink()  # one entry per plan file: the cache does not grow without end
         nq, meta = self._paths(plan_file, key)
         tmp = nq.with_suffix(".tmp")
-        ox.serialize(plan.quads, str(tmp), format=ox.RdfFormat.N_QUADS)
+        tmp.write_bytes(plan.nquads)
         tmp.replace(nq)
         meta.write_text(
             json.dumps(

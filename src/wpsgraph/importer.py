@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyoxigraph import NamedNode, Quad
 
 from wpsgraph import yamlsrc
@@ -37,6 +38,24 @@ class ImportedPlan:
     quads: list[Quad] = field(default_factory=list)
     located: dict[str, Located] = field(default_factory=dict)
     data: LocDict | None = None
+    # the plan graph and its links graph as N-Quads, when the plan came as bytes (read
+    # back from the cache, or made by a forked worker): then ``quads`` is empty, the store
+    # loads the bytes as they are, and only :meth:`with_links` parses them
+    nquads: bytes | None = None
+
+    def with_links(self, links: list[Quad]) -> list[Quad]:
+        """The plan's quads and its links graph's (``links``, or parsed with the rest from
+        :attr:`nquads`)."""
+        if self.nquads is not None:
+            return list(ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS))
+        return self.quads + links
+
+    def load_into(self, store: ox.Store, links: list[Quad]) -> None:
+        """Put the plan's graph and its links graph into ``store``, in bulk."""
+        if self.nquads is not None:
+            store.load(self.nquads, format=ox.RdfFormat.N_QUADS)
+        else:
+            store.bulk_extend(self.quads + links)
 
 
 def read_plan(path: Path, data: Path, ref: Reference, ids: Iris) -> ImportedPlan:

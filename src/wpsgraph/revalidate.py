@@ -1,18 +1,17 @@
 """Validation that reuses the cache: after one plan changed, only that plan is validated.
 
 Every SHACL result has a focus node. A result belongs to the plans whose quads (plan graph
-and links graph) have that node as a subject; any other result is *shared* (reference
-data, themes, ontology), and depends only on what the shared part of the cache key
-covers. After a full validation each plan's results are stored beside its cached quads
-under the same key, and the shared ones under the shared key. A rebuild then validates
-the changed plans in a small store (ontology, reference data, themes and those plans) and
-takes every other result from the cache. A test proves the merged report equals a full
-validation.
+and links graph) have that node as a subject, looked up in the store; any other result is
+*shared* (reference data, themes, ontology), and depends only on what the shared part of
+the cache key covers. After a full validation each plan's results are stored beside its
+cached quads under the same key, and the shared ones under the shared key. A rebuild
+then validates the changed plans in a small store (ontology, reference data, themes and
+those plans) and takes every other result from the cache. A test proves the merged
+report equals a full validation.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -23,15 +22,32 @@ from wpsgraph.importer import ImportedPlan
 from wpsgraph.reference import Located
 from wpsgraph.store import fill, open_store
 from wpsgraph.validate import ValidationReport, ValidationResult, validate
+from wpsgraph.vocab import Iris
 
 
-def _owners(plans: list[ImportedPlan], links: Mapping[str, list[ox.Quad]]) -> dict[str, set[str]]:
-    """Each subject of a plan's quads, with the plans it is a subject in."""
-    owners: dict[str, set[str]] = defaultdict(set)
+def _owners(
+    results: list[ValidationResult], store: ox.Store, plans: list[ImportedPlan], ids: Iris
+) -> dict[str, set[str]]:
+    """The focus nodes of ``results`` that are subjects in the plan graph or the links
+    graph of some of ``plans`` in ``store``, with those plans: a lookup per result, not a
+    walk over every quad."""
+    graph_plan = {}
     for p in plans:
-        for quads in (p.quads, links[p.plan_id]):
-            for q in quads:
-                owners[q.subject.value].add(p.plan_id)
+        graph_plan[p.graph.value] = p.plan_id
+        graph_plan[ids.graph(f"links/{p.plan_id}").value] = p.plan_id
+    owners: dict[str, set[str]] = {}
+    for focus in {r.focus for r in results}:
+        try:
+            node = ox.NamedNode(focus)
+        except ValueError:
+            continue  # not an IRI: no plan names it
+        found = {
+            graph_plan[q.graph_name.value]
+            for q in store.quads_for_pattern(node, None, None, None)
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in graph_plan
+        }
+        if found:
+            owners[focus] = found
     return owners
 
 
@@ -43,6 +59,7 @@ def validate_with_cache(
     *,
     cache: PlanCache,
     store: ox.Store,
+    ids: Iris,
     shapes_dir: Path,
     ontology_dir: Path,
     located: Mapping[str, Located],
@@ -54,9 +71,9 @@ def validate_with_cache(
     reused = {p.plan_id: cache.get_results(p.file) for p in plans if p.plan_id not in fresh_ids}
     shared = cache.get_results(None)
 
-    def run(some: list[ImportedPlan], in_store: ox.Store) -> ValidationReport:
+    def run(in_store: ox.Store) -> ValidationReport:
         return validate(
-            {p.plan_id: p.quads + links[p.plan_id] for p in some},
+            {},  # the SPARQL validator reads the plans from the store
             shared_quads,
             shapes_dir=shapes_dir,
             ontology_dir=ontology_dir,
@@ -65,16 +82,16 @@ def validate_with_cache(
         )
 
     if shared is None or any(r is None for r in reused.values()):
-        report = run(plans, store)
-        _remember(report.results, plans, _owners(plans, links), cache, shared=True)
+        report = run(store)
+        owners = _owners(report.results, store, plans, ids)
+        _remember(report.results, plans, owners, cache, shared=True)
         return report, sorted(p.plan_id for p in plans)
     small = open_store()
     fill(small, shared_quads)
     for p in fresh:
-        fill(small, p.quads)
-        fill(small, links[p.plan_id])
-    found = run(fresh, small)
-    owners = _owners(fresh, links)
+        p.load_into(small, links[p.plan_id])
+    found = run(small)
+    owners = _owners(found.results, small, fresh, ids)
     mine = [r for r in found.results if r.focus in owners]
     _remember(mine, fresh, owners, cache, shared=False)
     report = ValidationReport()

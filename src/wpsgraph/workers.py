@@ -2,8 +2,8 @@
 
 Plans are independent until they meet in the store, so a large corpus is split between
 forked workers: each imports and links its share of the files (and writes them to the
-plan cache), and hands back each plan's quads as N-Quads bytes, which the store library
-parses in a fraction of the time pickling Python objects would take. Problems in any
+plan cache), and hands back each plan's quads as N-Quads bytes, which the store loads as
+they are (:meth:`ImportedPlan.load_into`), with no Python object per quad. Problems in any
 file are collected from every worker and raised together, in file order, as the serial
 import does. A small corpus (or a machine with one core) is imported in this process.
 """
@@ -48,14 +48,17 @@ class _Job:
     ids: Iris
     cache: PlanCache | None
 
-    def link(self, plan: ImportedPlan) -> list[ox.Quad]:
-        """The plan's links graph; the plan and its links go to the cache."""
+    def link(self, plan: ImportedPlan, *, as_bytes: bool = False) -> tuple[list[ox.Quad], bytes]:
+        """The plan's links graph and, for the cache or with ``as_bytes``, the plan's and
+        its links' N-Quads (else empty); the plan and its links go to the cache."""
         ref, ids = self.ref, self.ids
         links = list(link_quads(plan, link_plan(plan, ref, self.themes, ids), ref, ids))
+        both = b""
+        if self.cache is not None or as_bytes:
+            both = _nquads(plan.quads + links)
         if self.cache is not None:
-            both = plan.quads + links
             self.cache.put(plan.file, CachedPlan(plan.plan_id, plan.display, both, plan.located))
-        return links
+        return links, both
 
 
 def import_and_link(
@@ -89,17 +92,12 @@ def import_and_link(
         raise DataError(issues)
     plans, links = [], {}
     for _, result in done:
-        plan_id, path, display, plan_nq, links_nq, located = result
-        plan = ImportedPlan(
-            plan_id,
-            path,
-            display,
-            ids.plan_graph(plan_id),
-            _parse(plan_nq),
-            {k: Located(*v) for k, v in located},
-        )
+        plan_id, path, display, nquads, located = result
+        located_at = {k: Located(*v) for k, v in located}
+        plan = ImportedPlan(plan_id, path, display, ids.plan_graph(plan_id), [], located_at)
+        plan.nquads = nquads  # the store loads them as they are
         plans.append(plan)
-        links[plan_id] = _parse(links_nq)
+        links[plan_id] = []  # in the plan's N-Quads
     # the two stages ran together on every core: the wall time is split between them as
     # the workers' own time was
     wall = time.perf_counter() - started
@@ -112,7 +110,7 @@ def _serial(files: list[Path], job: _Job, times: dict[str, float]) -> Imported:
     started = time.perf_counter()
     plans = read_plans(job.data, job.ref, job.ids, only=files)
     imported = time.perf_counter()
-    links = {p.plan_id: job.link(p) for p in plans}
+    links = {p.plan_id: job.link(p)[0] for p in plans}
     _add(times, imported - started, time.perf_counter() - imported)
     return Imported(plans, links)
 
@@ -140,11 +138,11 @@ def _work(args: tuple[int, int]) -> list[tuple[tuple[int, Any], tuple[float, flo
             out.append(((i, list(exc.issues)), (time.perf_counter() - began, 0.0)))
             continue
         imported = time.perf_counter()
-        links = job.link(plan)
+        _, nquads = job.link(plan, as_bytes=True)
         linked = time.perf_counter()
         located = [(k, (v.file, v.line, v.name)) for k, v in plan.located.items()]
-        made = (plan.plan_id, plan.file, plan.display, _nquads(plan.quads), _nquads(links))
-        out.append(((i, (*made, located)), (imported - began, linked - imported)))
+        made = (plan.plan_id, plan.file, plan.display, nquads, located)
+        out.append(((i, made), (imported - began, linked - imported)))
     return out
 
 
@@ -152,7 +150,3 @@ def _nquads(quads: list[ox.Quad]) -> bytes:
     data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     assert data is not None
     return data
-
-
-def _parse(data: bytes) -> list[ox.Quad]:
-    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS))

@@ -6,6 +6,7 @@ import json
 import multiprocessing as mp
 import os
 import shutil
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from wpsgraph.site.files import Dump
 from wpsgraph.site.graph import Graph, Resource
 from wpsgraph.site.page import resource_page
 from wpsgraph.site.render import Pages
-from wpsgraph.site.reuse import SiteReuse, plan_of_path
+from wpsgraph.site.reuse import EXTENSIONS, SiteReuse, plan_of_path
 from wpsgraph.site.vendor import copy_vendor
 from wpsgraph.vocab import PREFIXES, WPS, dcterms, org, owl, prov, rdf, rdfs, skos, wps
 
@@ -138,25 +139,39 @@ def build_site(
 
 
 _STATE: tuple[Any, ...] = ()
+# pages plus the links they list: below this, forking costs more than it saves
+MIN_PARALLEL_WEIGHT = 5000
 
 
 def _taken(
     pages: Pages, graph: Graph, resources: list[Resource], reuse: SiteReuse | None
 ) -> list[Resource]:
-    """Link the files of unchanged plans' resources from the previous site; return the
-    resources still to render."""
+    """Take the files of unchanged plans' resources from the previous site (each plan's
+    folder moved in one rename, its own page and chart linked); return the resources
+    still to render."""
     if reuse is None:
         return resources
     todo = []
+    inside: dict[str, list[tuple[Resource, str]]] = defaultdict(list)
     for r in resources:
         path = graph.path(r.iri)
         assert path is not None
         plan = plan_of_path(path)
-        if reuse.reusable(plan) and reuse.take(path, pages.out, pages.folders):
+        if not reuse.reusable(plan):
+            todo.append(r)
+        elif path.count("/") > 2:  # below the plan's own page: in its folder
+            inside[plan].append((r, path))  # type: ignore[index]
+        elif reuse.take(path, pages.out, pages.folders):
             pages.written.append(path + ".html")
             reuse.plans.add(plan)  # type: ignore[arg-type]
         else:
             todo.append(r)
+    for plan, found in inside.items():
+        if reuse.move(f"id/plan/{plan}", len(found) * len(EXTENSIONS), pages.out, pages.folders):
+            pages.written.extend(path + ".html" for _, path in found)
+            reuse.plans.add(plan)
+        else:
+            todo.extend(r for r, _ in found)
     return todo
 
 
@@ -168,13 +183,23 @@ def _render_resources(
     compare: Views,
 ) -> None:
     """Render every resource's page and data files, on every core where the work is big
-    enough: forked workers inherit the grouped graph and each renders one slice."""
+    enough: forked workers inherit the grouped graph and each renders one slice.
+
+    The work is weighed by what the pages list, not by their number: a rebuild renders
+    few pages, but those gathering across plans (a resolution, a theme, an actor) list
+    thousands of links each. Heaviest first, dealt out in turn, so slices weigh alike."""
     global _STATE
     workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or len(resources) < 2000 or "fork" not in mp.get_all_start_methods():
+    weight = {id(r): 1 + sum(map(len, r.inv.values())) for r in resources}
+    if (
+        workers < 2
+        or sum(weight.values()) < MIN_PARALLEL_WEIGHT
+        or "fork" not in mp.get_all_start_methods()
+    ):
         for r in resources:
             _resource_page(pages, graph, r, by_focus, compare)
         return
+    resources = sorted(resources, key=lambda r: -weight[id(r)])
     _STATE = (pages, graph, resources, by_focus, compare)
     try:
         with mp.get_context("fork").Pool(workers) as pool:

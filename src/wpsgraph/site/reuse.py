@@ -6,10 +6,13 @@ instruments, themes, countries) and that plan's validation results; nothing from
 plan. So its four files (``.html``, ``.ttl``, ``.jsonld``, ``.nt``) are the same as last
 time when none of these changed: the plan file and everything shared (the plan's cache
 key), the site's templates, static files and code, and where the plan file is. That
-digest is recorded per plan in ``<out>/.wpsgraph-site.json``; when it matches, the files
-are hard-linked from the previous ``<out>/site`` into the new one instead of rendered
-(the previous folder is never touched, so a failed build still leaves it as it was).
-The plan's own page (``id/plan/<plan>``) is taken the same way, with its coverage chart
+digest is recorded per plan in ``<out>/.wpsgraph-site.json``; when it matches, the plan's
+folder of pages is moved from the previous ``<out>/site`` into the new one in one rename
+(if it holds exactly the files expected), and moved back if the build fails, so a failed
+build still leaves the previous site as it was. (A build killed outright in between
+cannot move it back: the previous site lacks that plan's pages until the next build,
+which finds the folder missing and renders them.)
+The plan's own page (``id/plan/<plan>``) is hard-linked, with its coverage chart
 (``compare/plan/<plan>.svg`` and ``.csv``): nothing outside a plan's graph points at
 the plan, and the chart counts only its own actions. Every page that gathers across
 plans (actors, countries, resolutions, themes, indexes, comparisons) is rendered every
@@ -80,6 +83,7 @@ class SiteReuse:
     new: dict[str, str]  # plan id -> digest of its pages in this build
     linked: int = 0  # files taken from the previous build
     plans: set[str] = field(default_factory=set)  # plans whose pages were taken
+    moved: list[tuple[str, str]] = field(default_factory=list)  # (from, to), for restore
 
     @classmethod
     def load(cls, out: Path, plan_keys: dict[str, str], code: str) -> SiteReuse:
@@ -124,6 +128,43 @@ class SiteReuse:
         self.linked += len(made)
         return True
 
+    def move(self, folder: str, files: int, out: Path, folders: Folders) -> bool:
+        """Move a plan's folder of pages (``id/plan/<plan>``) from the previous site into
+        the new one, in one rename, when it holds exactly the ``files`` expected (else
+        False: the caller renders them). Linking each file costs a system call per file,
+        hundreds of thousands in a large site; a rename costs one per plan. The previous
+        site loses the folder until :meth:`restore` puts it back (a failed build) or the
+        new site replaces it (a build that succeeded)."""
+        old, new = f"{self.previous}/{folder}", f"{out}/{folder}"
+        if _count_files(old) != files:
+            return False
+        folders.ready(new)  # its parent
+        os.rename(old, new)
+        self.moved.append((old, new))
+        self.linked += files
+        return True
+
+    def restore(self) -> None:
+        """Put every moved folder back into the previous site (the build failed)."""
+        while self.moved:
+            old, new = self.moved.pop()
+            os.rename(new, old)
+
     def save(self, out: Path) -> None:
         """Record this build's digests beside the new site (``out`` is the new build)."""
         (out / MANIFEST).write_text(json.dumps({"plans": self.new}, indent=1), encoding="utf-8")
+
+
+def _count_files(folder: str) -> int:
+    """The files under ``folder`` (-1 when it is missing), without a stat per file."""
+    count = 0
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    count += _count_files(entry.path)
+                else:
+                    count += 1
+    except FileNotFoundError:
+        return -1
+    return count
