@@ -18,11 +18,12 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from wpsgraph.cache import PlanCache, shared_digest
+from wpsgraph.dumps import PieceCache, write_dumps
 from wpsgraph.errors import WpsgraphError
 from wpsgraph.importer import ImportedPlan
 from wpsgraph.reference import Located, Reference, load_reference
 from wpsgraph.revalidate import validate_with_cache
-from wpsgraph.store import fill, load_turtle_quads, open_store, write_dumps
+from wpsgraph.store import fill, load_turtle_quads, open_store
 from wpsgraph.themes import Themes, load_themes
 from wpsgraph.validate import ValidationReport, validate
 from wpsgraph.vocab import DEFAULT_BASE, Iris
@@ -82,6 +83,7 @@ class BuildResult:
     reused: int = 0  # plans read back from the cache
     revalidated: list[str] = field(default_factory=list)  # plans validated in this build
     plan_keys: dict[str, str] = field(default_factory=dict)  # plan id -> its cache key
+    shared_key: str = ""  # the cache key of reference data, themes and ontology
     site_reused: list[str] = field(default_factory=list)  # plans whose pages were linked
 
     @property
@@ -213,6 +215,7 @@ def build_graph(
             if store_cache is not None
             else {}
         ),
+        shared_key=store_cache.shared if store_cache is not None else "",
     )
 
 
@@ -242,7 +245,18 @@ def build(
     reuse = None
     try:
         timer = _Timer(result.timings)
-        dumps = timer.run("dumps", lambda: write_dumps(result.store, tmp, result.ids))
+        pieces = PieceCache(cache / "dumps") if cache is not None else None
+        dumps = timer.run(
+            "dumps",
+            lambda: write_dumps(
+                result.store,
+                tmp,
+                result.ids,
+                compress=site,  # the site serves a gzip copy of each
+                keys=_graph_keys(result),
+                cache=pieces,
+            ),
+        )
         if site:
             # the site carries its own dumps (and gzip copies), for a static host
             if result.plan_keys:
@@ -264,6 +278,20 @@ def build(
         raise
     result.timings["total"] = time.perf_counter() - started
     return result
+
+
+def _graph_keys(result: BuildResult) -> dict[str, str]:
+    """Each named graph's IRI with the cache key its content depends on (none without a
+    cache): a plan's and its links' the plan's key, reference data's and the ontology's
+    the shared one."""
+    if not result.shared_key:
+        return {}
+    ids = result.ids
+    keys = {ids.graph(name).value: result.shared_key for name in ("ontology", "reference")}
+    for plan_id, key in result.plan_keys.items():
+        keys[ids.plan_graph(plan_id).value] = key
+        keys[ids.graph(f"links/{plan_id}").value] = key
+    return keys
 
 
 def _swap(new: Path, out: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from wpsgraph.errors import WpsgraphError
-from wpsgraph.vocab import PREFIXES, Iris
+from wpsgraph.vocab import PREFIXES
 
 DUMP_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -59,37 +59,6 @@ def load_turtle_quads(path: Path, graph: ox.NamedNode) -> list[ox.Quad]:
 def fill(store: ox.Store, quads: Iterable[ox.Quad]) -> None:
     """Load quads in bulk."""
     store.bulk_extend(quads)
-
-
-def write_dumps(store: ox.Store, out: Path, ids: Iris) -> list[Path]:
-    """Write ``wpsgraph.trig``, ``.nq``, ``.nt`` (every triple, graphs merged) and
-    ``.jsonld`` into ``out``; return the paths."""
-    out.mkdir(parents=True, exist_ok=True)
-    prefixes = {**PREFIXES, "id": ids.id}
-    paths = []
-    for ext in ("trig", "nq", "jsonld"):
-        path = out / f"{DUMP_NAME}.{ext}"
-        kw = {"prefixes": prefixes} if ext != "nq" else {}
-        store.dump(str(path), format=DUMP_FORMATS[ext], **kw)
-        paths.append(path)
-    nt = out / f"{DUMP_NAME}.nt"
-    nt.write_bytes(merged_ntriples(store))
-    paths.append(nt)
-    return paths
-
-
-def merged_ntriples(store: ox.Store) -> bytes:
-    """Every triple of every graph once, as N-Triples: each graph serialised by the store,
-    graph by graph, and a line that an earlier graph already gave left out (no Python
-    object per triple, no sort)."""
-    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
-    graphs += sorted(store.named_graphs(), key=str)
-    lines: dict[bytes, None] = {}
-    for g in graphs:
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)
-        assert data is not None
-        lines.update(dict.fromkeys(data.splitlines(keepends=True)))
-    return b"".join(lines)
 
 
 def export(store: ox.Store, fmt: str) -> bytes:

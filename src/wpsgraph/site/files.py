@@ -120,17 +120,20 @@ class Dump:
 
 def copy_dumps(dumps: Sequence[Path], dest: Path, describe: dict[str, str]) -> list[Dump]:
     """Put the dumps into ``dest`` (hard links where the file system allows, else
-    copies) with a gzip copy of each, compressed on every core; return them all."""
+    copies) with a gzip copy of each (the one beside the dump, else made here, on every
+    core); return them all."""
     dest.mkdir(parents=True, exist_ok=True)
+    todo = []
     for dump in dumps:
-        target = dest / dump.name
-        try:
-            os.link(dump, target)
-        except OSError:
-            shutil.copy2(dump, target)
+        _link(dump, dest / dump.name)
+        gz = dump.with_name(dump.name + ".gz")
+        if gz.is_file():
+            _link(gz, dest / gz.name)
+        else:
+            todo.append(dump)
     # zlib releases the GIL: one thread per dump keeps both cores busy
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        list(pool.map(lambda d: _gzip(d, dest / (d.name + ".gz")), dumps))
+        list(pool.map(lambda d: _gzip(d, dest / (d.name + ".gz")), todo))
     out = []
     for dump in dumps:
         what = describe.get(dump.name, dump.suffix[1:])
@@ -138,6 +141,13 @@ def copy_dumps(dumps: Sequence[Path], dest: Path, describe: dict[str, str]) -> l
         gz_path = dest / (dump.name + ".gz")
         out.append(Dump(gz_path.name, what + ", gzip", gz_path.stat().st_size))
     return out
+
+
+def _link(src: Path, dest: Path) -> None:
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copy2(src, dest)
 
 
 def _gzip(src: Path, dest: Path) -> None:

@@ -1,0 +1,200 @@
+"""Dumps: the whole graph as TriG, N-Quads, JSON-LD and merged N-Triples, graph by graph.
+
+Each dump is written as a sequence of pieces, one per named graph, that the store
+serialises on its own: a TriG block ``<g> { … }``, N-Quads lines, a JSON-LD object
+``{"@id": g, "@graph": […]}``. A gzip copy is made of each dump the same way, one gzip
+member per piece (a file of several members is one valid gzip stream). With a
+:class:`PieceCache`, a graph's pieces and their gzip members are kept under a key that
+covers everything the graph's content depends on (a plan's cache key for its plan and
+links graphs; the shared digest for reference data, themes and ontology), so a rebuild
+after one plan changed serialises and compresses only that plan's two graphs and copies
+the others' bytes. The merged N-Triples drop a triple that several graphs hold, which
+needs every line at once: that dump (and its gzip copy) is made whole every time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from wpsgraph.store import DUMP_NAME
+from wpsgraph.vocab import PREFIXES, Iris
+
+PIECED = ("trig", "nq", "jsonld")  # written piece by piece; the merged .nt is whole
+LEVEL = 6  # gzip level: zlib's default, nearly as small as 9 and several times faster
+Graph = ox.NamedNode | ox.DefaultGraph
+
+
+class PieceCache:
+    """A folder of ``<graph digest>.<key>.<ext>`` files: a graph's pieces of each dump and
+    their gzip members, under the key its content depends on."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.hits = 0
+
+    def _path(self, graph: str, key: str, ext: str) -> Path:
+        name = hashlib.sha256(graph.encode()).hexdigest()[:24]
+        return self.folder / f"{name}.{hashlib.sha256(key.encode()).hexdigest()[:24]}.{ext}"
+
+    def get(self, graph: str, key: str, ext: str) -> bytes | None:
+        try:
+            data = self._path(graph, key, ext).read_bytes()
+        except FileNotFoundError:
+            return None
+        self.hits += 1
+        return data
+
+    def put(self, graph: str, key: str, ext: str, data: bytes) -> None:
+        path = self._path(graph, key, ext)
+        stem = path.name.split(".", 1)[0]
+        for old in self.folder.glob(f"{stem}.*.{ext}"):
+            old.unlink()  # one entry per graph and format: the cache does not grow
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+
+
+def write_dumps(
+    store: ox.Store,
+    out: Path,
+    ids: Iris,
+    *,
+    compress: bool = True,
+    keys: Mapping[str, str] | None = None,
+    cache: PieceCache | None = None,
+) -> list[Path]:
+    """Write ``wpsgraph.trig``, ``.nq``, ``.jsonld`` and ``.nt`` (every triple once, graphs
+    merged) into ``out``, with a ``.gz`` copy of each when ``compress``; return the dumps'
+    paths. ``keys`` maps a graph's IRI to the key of its content; the pieces of a graph
+    with a key are taken from ``cache`` when there, and put there when made."""
+    out.mkdir(parents=True, exist_ok=True)
+    prefixes = {**PREFIXES, "id": ids.id}
+    graphs: list[Graph] = [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]
+    pieces = _Pieces(cache, keys or {})
+    nt = {str(g): pieces.get(g, "nt", lambda g=g: _dump(store, g, "nt", prefixes)) for g in graphs}
+    nt_path = out / f"{DUMP_NAME}.nt"
+    merged = b"".join(dict.fromkeys(ln for part in nt.values() for ln in part.splitlines(True)))
+    nt_path.write_bytes(merged)
+    paths = [out / f"{DUMP_NAME}.{ext}" for ext in PIECED]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        # zlib releases the GIL: the merged dump compresses while the others are written
+        nt_gz = pool.submit(_gzip, merged) if compress else None
+        for ext, path in zip(PIECED, paths, strict=True):
+            parts: list[tuple[bytes, Graph | None]] = [(_HEAD[ext](prefixes), None)]
+            for g in graphs:
+                data = pieces.get(
+                    g, ext, lambda g=g, ext=ext: _piece(store, g, ext, nt[str(g)], prefixes)
+                )
+                if data and ext == "jsonld" and len(parts) > 1:
+                    parts.append((b",", None))
+                if data:
+                    parts.append((data, g))
+            parts.append((_TAIL[ext], None))
+            path.write_bytes(b"".join(data for data, _ in parts))
+            if compress:
+                _write_gzip(path, ext, parts, pieces, pool)
+        if nt_gz is not None:
+            nt_path.with_name(nt_path.name + ".gz").write_bytes(nt_gz.result())
+    return [*paths, nt_path]
+
+
+class _Pieces:
+    """A graph's piece of a dump: from the cache when its key is there, else made (and
+    put there when the graph has a key)."""
+
+    def __init__(self, cache: PieceCache | None, keys: Mapping[str, str]) -> None:
+        self.cache, self.keys = cache, keys
+
+    def _key(self, g: Graph) -> tuple[str, str | None]:
+        name = g.value if isinstance(g, ox.NamedNode) else ""
+        return name, (self.keys.get(name) if self.cache is not None else None)
+
+    def cached(self, g: Graph, ext: str) -> bytes | None:
+        name, key = self._key(g)
+        return None if key is None else self.cache.get(name, key, ext)  # type: ignore[union-attr]
+
+    def keep(self, g: Graph, ext: str, data: bytes) -> None:
+        name, key = self._key(g)
+        if key is not None:
+            self.cache.put(name, key, ext, data)  # type: ignore[union-attr]
+
+    def get(self, g: Graph, ext: str, make: Callable[[], bytes]) -> bytes:
+        data = self.cached(g, ext)
+        if data is None:
+            data = make()
+            self.keep(g, ext, data)
+        return data
+
+
+def _write_gzip(
+    path: Path,
+    ext: str,
+    parts: list[tuple[bytes, Graph | None]],
+    pieces: _Pieces,
+    pool: ThreadPoolExecutor,
+) -> None:
+    """The gzip copy of a dump, one member per part: a graph's member from the cache, the
+    others compressed on every core (and a graph's put in the cache)."""
+    members: list[bytes | Future[bytes]] = []
+    for data, g in parts:
+        member = pieces.cached(g, ext + ".gz") if g is not None else None
+        members.append(member if member is not None else pool.submit(_gzip, data))
+    with path.with_name(path.name + ".gz").open("wb") as f:
+        for (_, g), member in zip(parts, members, strict=True):
+            if isinstance(member, Future):
+                member = member.result()
+                if g is not None:
+                    pieces.keep(g, ext + ".gz", member)
+            f.write(member)
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, LEVEL, mtime=0)
+
+
+def _dump(store: ox.Store, g: Graph, ext: str, prefixes: Mapping[str, str]) -> bytes:
+    fmt = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}
+    kw = {"prefixes": dict(prefixes)} if ext == "ttl" else {}
+    data = store.dump(format=fmt[ext], from_graph=g, **kw)
+    assert data is not None
+    return data
+
+
+def _piece(store: ox.Store, g: Graph, ext: str, nt: bytes, prefixes: Mapping[str, str]) -> bytes:
+    """A graph's piece of the TriG, N-Quads or JSON-LD dump (``nt``: its N-Triples)."""
+    if not nt:
+        return b""
+    named = isinstance(g, ox.NamedNode)
+    if ext == "nq":
+        # N-Triples escape line breaks inside literals, so " .\n" only ends a line
+        return nt.replace(b" .\n", f" {g} .\n".encode()) if named else nt
+    if ext == "trig":
+        # Turtle with the prefixes, whose declarations stand once at the top of the file
+        lines = _dump(store, g, "ttl", prefixes).splitlines(keepends=True)
+        body = b"".join(ln for ln in lines if not ln.startswith(b"@prefix "))
+        return f"{g} {{\n".encode() + body + b"}\n" if named else body
+    body = _dump(store, g, "jsonld", {})  # a JSON array of node objects
+    if not named:
+        return body.strip()[1:-1]  # the default graph's nodes stand in the top array
+    return b'{"@id":' + json.dumps(g.value).encode() + b',"@graph":' + body + b"}"
+
+
+def _trig_head(prefixes: Mapping[str, str]) -> bytes:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items())).encode()
+
+
+_HEAD: dict[str, Callable[[Mapping[str, str]], bytes]] = {
+    "trig": _trig_head,
+    "nq": lambda _: b"",
+    "jsonld": lambda _: b"[",
+}
+_TAIL = {"trig": b"", "nq": b"", "jsonld": b"]\n"}
