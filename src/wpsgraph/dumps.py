@@ -33,33 +33,35 @@ Graph = ox.NamedNode | ox.DefaultGraph
 
 
 class PieceCache:
-    """A folder of ``<graph digest>.<key>.<ext>`` files: a graph's pieces of each dump and
-    their gzip members, under the key its content depends on."""
+    """A folder of ``<graph digest>.<ext>`` files: a graph's piece of one dump (or its gzip
+    member), after a first line with the key it was made under. One file per graph and
+    format, overwritten when the key changes: the cache does not grow."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.hits = 0
 
-    def _path(self, graph: str, key: str, ext: str) -> Path:
-        name = hashlib.sha256(graph.encode()).hexdigest()[:24]
-        return self.folder / f"{name}.{hashlib.sha256(key.encode()).hexdigest()[:24]}.{ext}"
+    def _path(self, graph: str, ext: str) -> Path:
+        return self.folder / f"{hashlib.sha256(graph.encode()).hexdigest()[:32]}.{ext}"
 
     def get(self, graph: str, key: str, ext: str) -> bytes | None:
         try:
-            data = self._path(graph, key, ext).read_bytes()
+            with self._path(graph, ext).open("rb") as f:
+                if f.readline() != key.encode() + b"\n":
+                    return None
+                data = f.read()
         except FileNotFoundError:
             return None
         self.hits += 1
         return data
 
     def put(self, graph: str, key: str, ext: str, data: bytes) -> None:
-        path = self._path(graph, key, ext)
-        stem = path.name.split(".", 1)[0]
-        for old in self.folder.glob(f"{stem}.*.{ext}"):
-            old.unlink()  # one entry per graph and format: the cache does not grow
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
+        path = self._path(graph, ext)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            f.write(key.encode() + b"\n")
+            f.write(data)
         tmp.replace(path)
 
 
