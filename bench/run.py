@@ -388,7 +388,7 @@ def report(size: float, ours: dict[str, Any], naive: dict[str, Any] | None) -> N
             f"({100 * rb['seconds'] / full_build:.1f}% of the full build), "
             f"peak RSS {rb['rss_mb']:.0f} MB; "
             f"{rb['reused']} plans from the cache, {len(rb['revalidated'])} validated again, "
-            f"pages of {rb['site_reused']} plans linked from the previous site ({stages}); "
+            f"pages of {rb['site_reused']} plans taken from the previous site ({stages}); "
             f"the old tree's removal went on {rb.get('removal_wait', 0):.2f} s after it"
         )
     for note in (naive or {}).get("notes", []):
