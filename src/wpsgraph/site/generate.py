@@ -46,9 +46,9 @@ def build_site(
 ) -> int:
     """Write the site for a built graph into ``out``; return the number of HTML pages.
 
-    ``dumps`` (the files :func:`wpsgraph.store.write_dumps` wrote) are linked into
-    ``out/dumps/`` with a gzip copy each, and described in VoID and DCAT. With ``reuse``,
-    the pages of plans that did not change are hard-linked from the previous site
+    ``dumps`` (the files :func:`wpsgraph.dumps.write_dumps` wrote) are linked into
+    ``out/dumps/`` with their gzip copies, and described in VoID and DCAT. With ``reuse``,
+    the pages of plans that did not change are taken from the previous site
     (:mod:`wpsgraph.site.reuse`) instead of rendered.
     """
     graph = Graph(result.store.quads_for_pattern(None, None, None, None), result.ids.id)
