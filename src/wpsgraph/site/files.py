@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import shutil
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -119,41 +117,20 @@ class Dump:
 
 
 def copy_dumps(dumps: Sequence[Path], dest: Path, describe: dict[str, str]) -> list[Dump]:
-    """Put the dumps into ``dest`` (hard links where the file system allows, else
-    copies) with a gzip copy of each (the one beside the dump, else made here, on every
-    core); return them all."""
+    """Put the dumps and the gzip copy beside each into ``dest`` (hard links where the
+    file system allows, else copies); return them all."""
     dest.mkdir(parents=True, exist_ok=True)
-    todo = []
-    for dump in dumps:
-        _link(dump, dest / dump.name)
-        gz = dump.with_name(dump.name + ".gz")
-        if gz.is_file():
-            _link(gz, dest / gz.name)
-        else:
-            todo.append(dump)
-    # zlib releases the GIL: one thread per dump keeps both cores busy
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        list(pool.map(lambda d: _gzip(d, dest / (d.name + ".gz")), todo))
     out = []
     for dump in dumps:
         what = describe.get(dump.name, dump.suffix[1:])
-        out.append(Dump(dump.name, what, (dest / dump.name).stat().st_size))
-        gz_path = dest / (dump.name + ".gz")
-        out.append(Dump(gz_path.name, what + ", gzip", gz_path.stat().st_size))
+        for src, text in ((dump, what), (dump.with_name(dump.name + ".gz"), what + ", gzip")):
+            target = dest / src.name
+            try:
+                os.link(src, target)
+            except OSError:
+                shutil.copy2(src, target)
+            out.append(Dump(src.name, text, target.stat().st_size))
     return out
-
-
-def _link(src: Path, dest: Path) -> None:
-    try:
-        os.link(src, dest)
-    except OSError:
-        shutil.copy2(src, dest)
-
-
-def _gzip(src: Path, dest: Path) -> None:
-    # level 6 (zlib's default, gzip's own is 9): nearly as small, several times faster
-    with src.open("rb") as f, gzip.GzipFile(dest, "wb", compresslevel=6, mtime=0) as gz:
-        shutil.copyfileobj(f, gz, 1 << 20)
 
 
 def search_index(graph: Graph, resources: Sequence[Resource]) -> str:
