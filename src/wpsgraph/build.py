@@ -139,9 +139,12 @@ def build_graph(
             if hit is None:
                 files.append(path)
                 continue
-            plan = ImportedPlan(hit.plan_id, path, hit.display, ids.plan_graph(hit.plan_id))
-            plan.located, plan.nquads = hit.located, hit.nquads  # loaded as they are
-            cached.append(plan)
+            graph = ids.plan_graph(hit.plan_id)
+            cached.append(
+                ImportedPlan.from_nquads(
+                    hit.plan_id, path, hit.display, graph, hit.nquads, hit.located
+                )
+            )
             links[hit.plan_id] = []  # in the plan's N-Quads
         timings["cache"] = time.perf_counter() - started
     fresh: list[ImportedPlan] = []
@@ -290,7 +293,7 @@ def _graph_keys(result: BuildResult) -> dict[str, str]:
     keys = {ids.graph(name).value: result.shared_key for name in ("ontology", "reference")}
     for plan_id, key in result.plan_keys.items():
         keys[ids.plan_graph(plan_id).value] = key
-        keys[ids.graph(f"links/{plan_id}").value] = key
+        keys[ids.links_graph(plan_id).value] = key
     return keys
 
 

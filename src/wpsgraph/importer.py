@@ -43,6 +43,19 @@ class ImportedPlan:
     # loads the bytes as they are, and only :meth:`with_links` parses them
     nquads: bytes | None = None
 
+    @classmethod
+    def from_nquads(
+        cls,
+        plan_id: str,
+        file: Path,
+        display: str,
+        graph: NamedNode,
+        nquads: bytes,
+        located: dict[str, Located],
+    ) -> ImportedPlan:
+        """A plan that came as N-Quads bytes (its plan graph and links graph)."""
+        return cls(plan_id, file, display, graph, [], located, nquads=nquads)
+
     def with_links(self, links: list[Quad]) -> list[Quad]:
         """The plan's quads and its links graph's (``links``, or parsed with the rest from
         :attr:`nquads`)."""

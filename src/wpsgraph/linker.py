@@ -176,7 +176,7 @@ def _add(links: dict[str, Link], new: Link, words: str, rule: str) -> None:
 
 def link_quads(plan: ImportedPlan, links: list[Link], ref: Reference, ids: Iris) -> Iterator[Quad]:
     """The links of one plan as quads in ``graph/links/<plan>``."""
-    g = ids.graph(f"links/{plan.plan_id}")
+    g = ids.links_graph(plan.plan_id)
     piri = ids.plan(plan.plan_id)
 
     def t(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> Quad:

@@ -34,7 +34,7 @@ def _owners(
     graph_plan = {}
     for p in plans:
         graph_plan[p.graph.value] = p.plan_id
-        graph_plan[ids.graph(f"links/{p.plan_id}").value] = p.plan_id
+        graph_plan[ids.links_graph(p.plan_id).value] = p.plan_id
     owners: dict[str, set[str]] = {}
     for focus in {r.focus for r in results}:
         try:

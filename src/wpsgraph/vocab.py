@@ -143,3 +143,7 @@ class Iris:
 
     def plan_graph(self, plan: str) -> NamedNode:
         return self.graph(f"plan/{plan}")
+
+    def links_graph(self, plan: str) -> NamedNode:
+        """Where the linker puts a plan's links: ``graph/links/<id>``."""
+        return self.graph(f"links/{plan}")

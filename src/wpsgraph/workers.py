@@ -94,9 +94,8 @@ def import_and_link(
     for _, result in done:
         plan_id, path, display, nquads, located = result
         located_at = {k: Located(*v) for k, v in located}
-        plan = ImportedPlan(plan_id, path, display, ids.plan_graph(plan_id), [], located_at)
-        plan.nquads = nquads  # the store loads them as they are
-        plans.append(plan)
+        graph = ids.plan_graph(plan_id)
+        plans.append(ImportedPlan.from_nquads(plan_id, path, display, graph, nquads, located_at))
         links[plan_id] = []  # in the plan's N-Quads
     # the two stages ran together on every core: the wall time is split between them as
     # the workers' own time was
