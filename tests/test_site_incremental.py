@@ -22,13 +22,14 @@ def _tree(site: Path) -> dict[str, bytes]:
     }
 
 
+def _setup(data: Path, tmp_path: Path) -> tuple[Project, Path, Path]:
+    """The fixture project on ``data``, and a cache and an output folder of its own."""
+    return Project(REPO, data_dir=data), tmp_path / "cache", tmp_path / "dist"
+
+
 def test_unchanged_plans_pages_are_taken_not_rendered(fixture_copy: Path, tmp_path: Path) -> None:
     second = second_plan(fixture_copy)
-    project, cache, out = (
-        Project(REPO, data_dir=fixture_copy),
-        tmp_path / "cache",
-        tmp_path / "dist",
-    )
+    project, cache, out = _setup(fixture_copy, tmp_path)
     first = build(project, out, cache=cache)
     assert first.site_reused == []
     assert (out / MANIFEST).is_file()
@@ -95,11 +96,7 @@ def test_a_template_change_renders_every_page_again(fixture_copy: Path, tmp_path
 
 
 def test_a_missing_previous_file_is_rendered(fixture_copy: Path, tmp_path: Path) -> None:
-    project, cache, out = (
-        Project(REPO, data_dir=fixture_copy),
-        tmp_path / "cache",
-        tmp_path / "dist",
-    )
+    project, cache, out = _setup(fixture_copy, tmp_path)
     build(project, out, cache=cache)
     gone = out / "site" / "id" / "plan" / "fx-nap-2020" / "action" / "2-a.ttl"
     gone.unlink()
@@ -112,11 +109,7 @@ def test_a_failed_build_leaves_the_linked_files_of_the_previous_build_alone(
     fixture_copy: Path, tmp_path: Path
 ) -> None:
     second = second_plan(fixture_copy)
-    project, cache, out = (
-        Project(REPO, data_dir=fixture_copy),
-        tmp_path / "cache",
-        tmp_path / "dist",
-    )
+    project, cache, out = _setup(fixture_copy, tmp_path)
     build(project, out, cache=cache)
     before = _tree(out / "site")
     second.write_text(second.read_text().replace("country: FX", "country: XX"))
@@ -157,11 +150,7 @@ def test_a_build_failing_after_taking_pages_puts_them_back(
     from wpsgraph.site import generate
 
     second = second_plan(fixture_copy)
-    project, cache, out = (
-        Project(REPO, data_dir=fixture_copy),
-        tmp_path / "cache",
-        tmp_path / "dist",
-    )
+    project, cache, out = _setup(fixture_copy, tmp_path)
     build(project, out, cache=cache)
     before = _tree(out / "site")
     folder = out / "site" / "id" / "plan" / "fx-nap-2020"
