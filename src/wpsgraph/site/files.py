@@ -53,7 +53,8 @@ def write_resource_files(r: Resource, stem: str, folders: Folders) -> str:
             triples, format=fmt, prefixes=None if fmt == ox.RdfFormat.N_TRIPLES else prefixes
         )
         assert data is not None
-        Path(stem + ext).write_bytes(data)
+        with open(stem + ext, "wb") as f:  # not Path.write_bytes: no path object per file
+            f.write(data)
         if fmt == ox.RdfFormat.JSON_LD:
             jsonld = data.decode("utf-8")
     return jsonld

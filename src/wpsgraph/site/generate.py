@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
 from markupsafe import Markup
 
 from wpsgraph.query import list_queries
@@ -285,7 +284,6 @@ def _globals(graph: Graph, plans: list[Resource], dumps: list[Dump]) -> dict[str
         "org": org,
         "owl": owl,
         "dumps": dumps,
-        "prop_node": ox.NamedNode,
         "children": lambda r, prop: views.children(graph, r, prop),
         "indexes": views.INDEXES,
     }

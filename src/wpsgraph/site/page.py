@@ -4,8 +4,9 @@ Every page under ``id/`` is rendered from one :class:`ResourcePage`: ``resource.
 reads the common fields, and each template that extends it (plan, action, objective,
 indicator, actor, country, resolution, instrument, theme; link extends base.html) reads
 its own fields as well. Besides these, every template has the globals of
-:func:`wpsgraph.site.generate.build_site` (``label``, ``link``, ``url``, the
-vocabularies …) and ``script``, the page's JSON-LD.
+:func:`wpsgraph.site.generate.build_site` (``label``, the vocabularies …), the link
+helpers of :class:`wpsgraph.site.render.Links` (``url``, ``href``, ``iri``, ``term``,
+``link``, ``header``) and ``script``, the page's JSON-LD.
 """
 
 from __future__ import annotations
@@ -63,6 +64,21 @@ LISTED_ABOVE = {
 def resource_page(
     graph: Graph, r: Resource, path: str, template: str, by_focus: dict[str, list[ValidationResult]]
 ) -> ResourcePage:
+    if template == "link.html":  # its own layout: none of the generic tables
+        page = ResourcePage(
+            r=r,
+            base_path=path,
+            types=[],
+            groups=[],
+            inverse=[],
+            crumbs=views.breadcrumb(graph, r),
+            warnings=[],
+            source=views.Source(),
+            refs=[],
+            plan=graph.plan_of(r),
+        )
+        page.link_row = links.link_row(graph, r)
+        return page
     page = ResourcePage(
         r=r,
         base_path=path,
@@ -88,8 +104,6 @@ def resource_page(
         page.country_plans = sorted(set(r.inv.get(wps.country.value, [])))
     if template == "action.html":
         page.action_links = links.action_links(graph, r)
-    if template == "link.html":
-        page.link_row = links.link_row(graph, r)
     if template in ("resolution.html", "instrument.html", "theme.html"):
         page.linked = links.linked_to(graph, r)
         page.about = links.instrument_themes(graph, r, of_theme=template == "theme.html")

@@ -64,6 +64,7 @@ class Pages:
         )
         self.env.globals.update(globals_)
         self.written: list[str] = []
+        self._folders: dict[str, Links] = {}
         self.folders = Folders()  # shared with everything else writing into ``out``
 
     def has(self, template: str) -> bool:
@@ -77,54 +78,99 @@ class Pages:
         """Render ``template`` to ``path``; ``script`` is JSON already made safe for a
         ``<script>`` element (see :func:`wpsgraph.site.files.script_json`)."""
         here = posixpath.dirname(path)
-
-        def url(target: str) -> str:
-            return relative(target, here)
-
-        def link(term: Any) -> dict[str, str]:
-            """A term as {label, href, kind, lang} for the templates."""
-            if isinstance(term, ox.Literal):
-                return {
-                    "label": term.value,
-                    "href": "",
-                    "kind": "literal",
-                    "lang": term.language or "",
-                }
-            if isinstance(term, ox.BlankNode):  # e.g. an owl:unionOf class expression
-                return {
-                    "label": "(a class expression; see the Turtle)",
-                    "href": "",
-                    "kind": "literal",
-                    "lang": "",
-                }
-            iri = term.value if hasattr(term, "value") else str(term)
-            target = self.graph.path(iri)
-            if target is not None:
-                href = url(target + ".html")
-            elif iri.startswith(WPS):
-                href = url("ontology.html") + "#" + iri[len(WPS) :]
-            else:
-                href = iri
-            return {"label": self.graph.label(iri), "href": href, "kind": "iri", "lang": ""}
-
-        def term(t: Any) -> Markup:
-            """A term as HTML: a link for an IRI, a span for a literal (escaped)."""
-            lk = link(t)  # f-strings over escape(): Markup.format costs 3x more per call
-            if lk["kind"] == "literal":
-                lang = f' lang="{escape(lk["lang"])}"' if lk["lang"] else ""
-                return Markup(f'<span class="literal"{lang}>{escape(lk["label"])}</span>')
-            return Markup(f'<a href="{escape(lk["href"])}">{escape(lk["label"])}</a>')
-
-        def iri(x: Any) -> Markup:
-            return term(ox.NamedNode(x) if isinstance(x, str) else x)
-
+        links = self._links_from(here)
         html = self.env.get_template(template).render(
-            url=url, link=link, term=term, iri=iri, path=path, script=Markup(script), **ctx
+            url=links.url,
+            link=links.link,
+            term=links.term,
+            iri=links.iri,
+            href=links.href,
+            header=links.header,
+            path=path,
+            script=Markup(script),
+            **ctx,
         )
         with open(self.folders.ready(f"{self.out}/{path}"), "w", encoding="utf-8") as f:
             f.write(html)
         self.written.append(path)
 
+    def _links_from(self, here: str) -> Links:
+        """The link helpers of pages in folder ``here``: one set per folder, reused by
+        every page in it (a folder of a plan holds thousands of pages)."""
+        links = self._folders.get(here)
+        if links is None:
+            if len(self._folders) >= 64:  # pages come folder by folder: keep a few
+                self._folders.clear()
+            links = self._folders[here] = Links(self, here)
+        return links
+
     @property
     def count(self) -> int:
         return len(self.written)
+
+
+class Links:
+    """How pages in one folder link to terms and files: each helper is a plain Python
+    call in the templates (a jinja2 macro costs several times more per call), and the
+    markup of an IRI is made once per folder, not once per mention."""
+
+    def __init__(self, pages: Pages, here: str) -> None:
+        self.pages = pages
+        self.graph = pages.graph
+        self.here = here
+        self._iris: dict[str, Markup] = {}
+        self._header: Markup | None = None
+
+    def url(self, target: str) -> str:
+        return relative(target, self.here)
+
+    def header(self) -> Markup:
+        """The site header (``_header.html``), rendered once per folder."""
+        if self._header is None:
+            template = self.pages.env.get_template("_header.html")
+            self._header = Markup(template.render(url=self.url))
+        return self._header
+
+    def href(self, x: Any) -> str:
+        """Where an IRI (a string or a NamedNode) links to from this folder."""
+        iri = x if isinstance(x, str) else x.value
+        target = self.graph.path(iri)
+        if target is not None:
+            return relative(target + ".html", self.here)
+        if iri.startswith(WPS):
+            return relative("ontology.html", self.here) + "#" + iri[len(WPS) :]
+        return iri
+
+    def link(self, term: Any) -> dict[str, str]:
+        """A term as {label, href, kind, lang} for the templates."""
+        if isinstance(term, ox.Literal):
+            return {"label": term.value, "href": "", "kind": "literal", "lang": term.language or ""}
+        if isinstance(term, ox.BlankNode):  # e.g. an owl:unionOf class expression
+            return {
+                "label": "(a class expression; see the Turtle)",
+                "href": "",
+                "kind": "literal",
+                "lang": "",
+            }
+        iri = term.value if hasattr(term, "value") else str(term)
+        return {"label": self.graph.label(iri), "href": self.href(iri), "kind": "iri", "lang": ""}
+
+    def term(self, t: Any) -> Markup:
+        """A term as HTML: a link for an IRI, a span for a literal (escaped)."""
+        if isinstance(t, (ox.NamedNode, str)):
+            return self.iri(t)
+        lk = self.link(t)  # f-strings over escape(): Markup.format costs 3x more per call
+        lang = f' lang="{escape(lk["lang"])}"' if lk["lang"] else ""
+        return Markup(f'<span class="literal"{lang}>{escape(lk["label"])}</span>')
+
+    def iri(self, x: Any) -> Markup:
+        """An IRI (a string or a term) as a link labelled with its label."""
+        if not isinstance(x, str):
+            if not isinstance(x, ox.NamedNode):
+                return self.term(x)
+            x = x.value
+        html = self._iris.get(x)
+        if html is None:
+            label = escape(self.graph.label(x))
+            html = self._iris[x] = Markup(f'<a href="{escape(self.href(x))}">{label}</a>')
+        return html
