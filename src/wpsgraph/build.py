@@ -258,6 +258,7 @@ def build(
                 compress=site,  # the site serves a gzip copy of each
                 keys=_graph_keys(result),
                 cache=pieces,
+                own=_graph_owners(result),
             ),
         )
         if site:
@@ -295,6 +296,17 @@ def _graph_keys(result: BuildResult) -> dict[str, str]:
         keys[ids.plan_graph(plan_id).value] = key
         keys[ids.links_graph(plan_id).value] = key
     return keys
+
+
+def _graph_owners(result: BuildResult) -> dict[str, str]:
+    """Each plan's two graphs with the plan's IRI, under which are the resources they
+    own (for the merged N-Triples, see :func:`wpsgraph.dumps.write_dumps`)."""
+    ids = result.ids
+    owners = {}
+    for plan in result.plans:
+        for graph in (ids.plan_graph(plan.plan_id), ids.links_graph(plan.plan_id)):
+            owners[graph.value] = ids.plan(plan.plan_id).value
+    return owners
 
 
 def _swap(new: Path, out: Path) -> None:

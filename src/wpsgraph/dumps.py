@@ -8,8 +8,9 @@ member per piece (a file of several members is one valid gzip stream). With a
 covers everything the graph's content depends on (a plan's cache key for its plan and
 links graphs; the shared digest for reference data, themes and ontology), so a rebuild
 after one plan changed serialises and compresses only that plan's two graphs and copies
-the others' bytes. The merged N-Triples drop a triple that several graphs hold, which
-needs every line at once: that dump (and its gzip copy) is made whole every time.
+the others' bytes. The merged N-Triples hold every triple once: a plan's lines about its
+own resources are cached as one part per plan, and only the few lines any graph may
+share with another are merged anew (:func:`_merged_nt`).
 """
 
 from __future__ import annotations
@@ -73,28 +74,36 @@ def write_dumps(
     compress: bool = True,
     keys: Mapping[str, str] | None = None,
     cache: PieceCache | None = None,
+    own: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Write ``wpsgraph.trig``, ``.nq``, ``.jsonld`` and ``.nt`` (every triple once, graphs
     merged) into ``out``, with a ``.gz`` copy of each when ``compress``; return the dumps'
     paths. ``keys`` maps a graph's IRI to the key of its content; the pieces of a graph
-    with a key are taken from ``cache`` when there, and put there when made."""
+    with a key are taken from ``cache`` when there, and put there when made. ``own`` maps
+    a plan's graphs to the plan's IRI (see :func:`_merged_nt`)."""
     out.mkdir(parents=True, exist_ok=True)
     prefixes = {**PREFIXES, "id": ids.id}
     graphs: list[Graph] = [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]
     pieces = _Pieces(cache, keys or {})
-    nt = {str(g): pieces.get(g, "nt", lambda g=g: _dump(store, g, "nt", prefixes)) for g in graphs}
-    nt_path = out / f"{DUMP_NAME}.nt"
-    merged = b"".join(dict.fromkeys(ln for part in nt.values() for ln in part.splitlines(True)))
-    nt_path.write_bytes(merged)
+    made: dict[str, bytes] = {}
+
+    def nt(g: Graph) -> bytes:  # a graph's N-Triples, read or made when first needed
+        if str(g) not in made:
+            made[str(g)] = pieces.get(g, "nt", lambda: _dump(store, g, "nt", prefixes))
+        return made[str(g)]
+
     paths = [out / f"{DUMP_NAME}.{ext}" for ext in PIECED]
+    nt_path = out / f"{DUMP_NAME}.nt"
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        # zlib releases the GIL: the merged dump compresses while the others are written
-        nt_gz = pool.submit(_gzip, merged) if compress else None
+        merged = _merged_nt(graphs, nt, pieces, own or {})
+        nt_path.write_bytes(b"".join(data for data, _ in merged))
+        if compress:  # zlib releases the GIL: compressed while the others are written
+            _write_gzip(nt_path, "nt-own", merged, pieces, pool)
         for ext, path in zip(PIECED, paths, strict=True):
             parts: list[tuple[bytes, Graph | None]] = [(_HEAD[ext](prefixes), None)]
             for g in graphs:
                 data = pieces.get(
-                    g, ext, lambda g=g, ext=ext: _piece(store, g, ext, nt[str(g)], prefixes)
+                    g, ext, lambda g=g, ext=ext: _piece(store, g, ext, nt(g), prefixes)
                 )
                 if data and ext == "jsonld" and len(parts) > 1:
                     parts.append((b",", None))
@@ -104,9 +113,48 @@ def write_dumps(
             path.write_bytes(b"".join(data for data, _ in parts))
             if compress:
                 _write_gzip(path, ext, parts, pieces, pool)
-        if nt_gz is not None:
-            nt_path.with_name(nt_path.name + ".gz").write_bytes(nt_gz.result())
     return [*paths, nt_path]
+
+
+def _merged_nt(
+    graphs: list[Graph],
+    nt: Callable[[Graph], bytes],
+    pieces: _Pieces,
+    own: Mapping[str, str],
+) -> list[tuple[bytes, Graph | None]]:
+    """The merged N-Triples as parts, every triple once, without a set of every line.
+
+    A graph's lines about the resources it owns (``own`` maps a plan's graphs to the
+    plan's IRI: the plan and every IRI under it) are in no other plan's graphs, so they
+    need only be told apart from its sibling's (a plan graph and its links graph repeat
+    some triples). They are cached as one part per plan, under its plan graph. The
+    other lines (the shared graphs', and a plan's about its source document) are few:
+    they are merged across all graphs each time."""
+    parts: list[tuple[bytes, Graph | None]] = []
+    others: dict[bytes, None] = {}
+    owner: dict[str, list[Graph]] = {}
+    for g in graphs:
+        prefix = own.get(g.value) if isinstance(g, ox.NamedNode) else None
+        if prefix is None:
+            others.update(dict.fromkeys(nt(g).splitlines(True)))
+        else:
+            owner.setdefault(prefix, []).append(g)
+    for prefix, group in owner.items():
+        first = group[0]
+        mine = pieces.cached(first, "nt-own")
+        rest = pieces.cached(first, "nt-rest")
+        if mine is None or rest is None:
+            lines = dict.fromkeys(ln for g in group for ln in nt(g).splitlines(True))
+            marks = (f"<{prefix}>".encode(), f"<{prefix}/".encode())
+            mine = b"".join(ln for ln in lines if ln.startswith(marks))
+            rest = b"".join(ln for ln in lines if not ln.startswith(marks))
+            pieces.keep(first, "nt-own", mine)
+            pieces.keep(first, "nt-rest", rest)
+        if mine:
+            parts.append((mine, first))
+        others.update(dict.fromkeys(rest.splitlines(True)))
+    parts.append((b"".join(others), None))
+    return parts
 
 
 class _Pieces:

@@ -64,9 +64,13 @@ class ImportedPlan:
         return self.quads + links
 
     def load_into(self, store: ox.Store, links: list[Quad]) -> None:
-        """Put the plan's graph and its links graph into ``store``, in bulk."""
+        """Put the plan's graph and its links graph into ``store``, in bulk.
+
+        The bytes are our own serialisation of terms already checked when they were
+        made (``NamedNode`` checks each IRI), so the parser skips checking the IRIs and
+        language tags again (``lenient``: a third of the load time at 1M triples)."""
         if self.nquads is not None:
-            store.load(self.nquads, format=ox.RdfFormat.N_QUADS)
+            store.load(self.nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
         else:
             store.bulk_extend(self.quads + links)
 
