@@ -19,9 +19,11 @@ import gzip
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -31,6 +33,51 @@ from wpsgraph.vocab import PREFIXES, Iris
 PIECED = ("trig", "nq", "jsonld")  # written piece by piece; the merged .nt is whole
 LEVEL = 6  # gzip level: zlib's default, nearly as small as 9 and several times faster
 Graph = ox.NamedNode | ox.DefaultGraph
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Bytes kept in a file of the cache (after its key line): copied into a dump by the
+    kernel (``copy_file_range``), not read into memory and written out again."""
+
+    path: str
+    offset: int
+    size: int
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            return f.read(self.size)
+
+    def copy_to(self, out: BinaryIO) -> None:
+        out.flush()
+        done = 0
+        with open(self.path, "rb") as f:
+            try:
+                while done < self.size:
+                    n = os.copy_file_range(
+                        f.fileno(), out.fileno(), self.size - done, self.offset + done
+                    )
+                    if n == 0:
+                        break
+                    done += n
+            except (AttributeError, OSError):  # not on this platform or file system
+                pass
+            if done < self.size:
+                f.seek(self.offset + done)
+                out.write(f.read(self.size - done))
+
+
+Part = bytes | Slice
+
+
+def _write_parts(path: Path, parts: Iterable[Part]) -> None:
+    with path.open("wb") as f:
+        for part in parts:
+            if isinstance(part, Slice):
+                part.copy_to(f)
+            else:
+                f.write(part)
 
 
 class PieceCache:
@@ -46,16 +93,23 @@ class PieceCache:
     def _path(self, graph: str, ext: str) -> Path:
         return self.folder / f"{hashlib.sha256(graph.encode()).hexdigest()[:32]}.{ext}"
 
-    def get(self, graph: str, key: str, ext: str) -> bytes | None:
+    def find(self, graph: str, key: str, ext: str) -> Slice | None:
+        """Where a graph's piece made under ``key`` is, without reading it."""
+        path = self._path(graph, ext)
         try:
-            with self._path(graph, ext).open("rb") as f:
-                if f.readline() != key.encode() + b"\n":
-                    return None
-                data = f.read()
+            with path.open("rb") as f:
+                first = f.readline()
+                size = os.fstat(f.fileno()).st_size
         except FileNotFoundError:
             return None
+        if first != key.encode() + b"\n":
+            return None
         self.hits += 1
-        return data
+        return Slice(str(path), len(first), size - len(first))
+
+    def get(self, graph: str, key: str, ext: str) -> bytes | None:
+        found = self.find(graph, key, ext)
+        return None if found is None else found.read()
 
     def put(self, graph: str, key: str, ext: str, data: bytes) -> None:
         path = self._path(graph, ext)
@@ -96,23 +150,26 @@ def write_dumps(
     nt_path = out / f"{DUMP_NAME}.nt"
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         merged = _merged_nt(graphs, nt, pieces, own or {})
-        nt_path.write_bytes(b"".join(data for data, _ in merged))
-        if compress:  # zlib releases the GIL: compressed while the others are written
-            _write_gzip(nt_path, "nt-own", merged, pieces, pool)
+        _write_parts(nt_path, (data for data, _ in merged))
+        # zlib releases the GIL: the gzip copies are compressed on every core while the
+        # next dumps are serialised, and written once all are
+        copies = [_gzip_copy(nt_path, "nt-own", merged, pieces, pool)] if compress else []
         for ext, path in zip(PIECED, paths, strict=True):
-            parts: list[tuple[bytes, Graph | None]] = [(_HEAD[ext](prefixes), None)]
+            parts: list[tuple[Part, Graph | None]] = [(_HEAD[ext](prefixes), None)]
             for g in graphs:
-                data = pieces.get(
+                data = pieces.part(
                     g, ext, lambda g=g, ext=ext: _piece(store, g, ext, nt(g), prefixes)
                 )
-                if data and ext == "jsonld" and len(parts) > 1:
+                if _size(data) and ext == "jsonld" and len(parts) > 1:
                     parts.append((b",", None))
-                if data:
+                if _size(data):
                     parts.append((data, g))
             parts.append((_TAIL[ext], None))
-            path.write_bytes(b"".join(data for data, _ in parts))
+            _write_parts(path, (data for data, _ in parts))
             if compress:
-                _write_gzip(path, ext, parts, pieces, pool)
+                copies.append(_gzip_copy(path, ext, parts, pieces, pool))
+        for write in copies:
+            write()
     return [*paths, nt_path]
 
 
@@ -121,7 +178,7 @@ def _merged_nt(
     nt: Callable[[Graph], bytes],
     pieces: _Pieces,
     own: Mapping[str, str],
-) -> list[tuple[bytes, Graph | None]]:
+) -> list[tuple[Part, Graph | None]]:
     """The merged N-Triples as parts, every triple once, without a set of every line.
 
     A graph's lines about the resources it owns (``own`` maps a plan's graphs to the
@@ -130,7 +187,7 @@ def _merged_nt(
     some triples). They are cached as one part per plan, under its plan graph. The
     other lines (the shared graphs', and a plan's about its source document) are few:
     they are merged across all graphs each time."""
-    parts: list[tuple[bytes, Graph | None]] = []
+    parts: list[tuple[Part, Graph | None]] = []
     others: dict[bytes, None] = {}
     owner: dict[str, list[Graph]] = {}
     for g in graphs:
@@ -141,7 +198,7 @@ def _merged_nt(
             owner.setdefault(prefix, []).append(g)
     for prefix, group in owner.items():
         first = group[0]
-        mine = pieces.cached(first, "nt-own")
+        mine: Part | None = pieces.find(first, "nt-own")
         rest = pieces.cached(first, "nt-rest")
         if mine is None or rest is None:
             lines = dict.fromkeys(ln for g in group for ln in nt(g).splitlines(True))
@@ -150,7 +207,7 @@ def _merged_nt(
             rest = b"".join(ln for ln in lines if not ln.startswith(marks))
             pieces.keep(first, "nt-own", mine)
             pieces.keep(first, "nt-rest", rest)
-        if mine:
+        if _size(mine):
             parts.append((mine, first))
         others.update(dict.fromkeys(rest.splitlines(True)))
     parts.append((b"".join(others), None))
@@ -168,9 +225,13 @@ class _Pieces:
         name = g.value if isinstance(g, ox.NamedNode) else ""
         return name, (self.keys.get(name) if self.cache is not None else None)
 
-    def cached(self, g: Graph, ext: str) -> bytes | None:
+    def find(self, g: Graph, ext: str) -> Slice | None:
         name, key = self._key(g)
-        return None if key is None else self.cache.get(name, key, ext)  # type: ignore[union-attr]
+        return None if key is None else self.cache.find(name, key, ext)  # type: ignore[union-attr]
+
+    def cached(self, g: Graph, ext: str) -> bytes | None:
+        found = self.find(g, ext)
+        return None if found is None else found.read()
 
     def keep(self, g: Graph, ext: str, data: bytes) -> None:
         name, key = self._key(g)
@@ -184,27 +245,48 @@ class _Pieces:
             self.keep(g, ext, data)
         return data
 
+    def part(self, g: Graph, ext: str, make: Callable[[], bytes]) -> Part:
+        """As :meth:`get`, but a cached piece stays in its file (a :class:`Slice`)."""
+        found = self.find(g, ext)
+        return found if found is not None else self.get(g, ext, make)
 
-def _write_gzip(
+
+def _gzip_copy(
     path: Path,
     ext: str,
-    parts: list[tuple[bytes, Graph | None]],
+    parts: list[tuple[Part, Graph | None]],
     pieces: _Pieces,
     pool: ThreadPoolExecutor,
-) -> None:
+) -> Callable[[], None]:
     """The gzip copy of a dump, one member per part: a graph's member from the cache, the
-    others compressed on every core (and a graph's put in the cache)."""
-    members: list[bytes | Future[bytes]] = []
+    others compressed on every core (and a graph's put in the cache). Returns what writes
+    it, to be called when the members are wanted."""
+    members: list[Part | Future[bytes]] = []
     for data, g in parts:
-        member = pieces.cached(g, ext + ".gz") if g is not None else None
-        members.append(member if member is not None else pool.submit(_gzip, data))
-    with path.with_name(path.name + ".gz").open("wb") as f:
-        for (_, g), member in zip(parts, members, strict=True):
-            if isinstance(member, Future):
-                member = member.result()
-                if g is not None:
-                    pieces.keep(g, ext + ".gz", member)
-            f.write(member)
+        member = pieces.find(g, ext + ".gz") if g is not None else None
+        if member is None:
+            raw = data.read() if isinstance(data, Slice) else data
+            members.append(pool.submit(_gzip, raw))
+        else:
+            members.append(member)
+
+    def write() -> None:
+        with path.with_name(path.name + ".gz").open("wb") as f:
+            for (_, g), member in zip(parts, members, strict=True):
+                if isinstance(member, Future):
+                    member = member.result()
+                    if g is not None:
+                        pieces.keep(g, ext + ".gz", member)
+                if isinstance(member, Slice):
+                    member.copy_to(f)
+                else:
+                    f.write(member)
+
+    return write
+
+
+def _size(part: Part | None) -> int:
+    return 0 if part is None else part.size if isinstance(part, Slice) else len(part)
 
 
 def _gzip(data: bytes) -> bytes:
