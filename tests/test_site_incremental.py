@@ -4,6 +4,7 @@ makes, file for file."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -169,3 +170,38 @@ def test_a_build_failing_after_taking_pages_puts_them_back(
     assert folder.stat().st_ino == inode
     assert _tree(out / "site") == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist.")] == []
+
+
+def test_shared_pages_a_changed_plan_does_not_show_on_are_taken(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    """Pages outside the plans' folders (actors, themes, countries, documents …) are
+    rendered again only when a plan that changed shows on them (now or last time); the
+    others are the very files of the previous build, and the site is still the one a
+    full build makes (checked for every build in the first test)."""
+    second = second_plan(fixture_copy)
+    project, cache, out = _setup(fixture_copy, tmp_path)
+    first = build(project, out, cache=cache)
+    assert first.site_shared_reused == 0
+    site = out / "site"
+    mentions = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["mentions"]
+    shown = set(mentions["fx-nap-2021"])  # the plan about to change shows on these
+    elsewhere = {p for p in mentions["fx-nap-2020"] if p not in shown}
+    assert shown and elsewhere
+    inodes = {p: (site / f"{p}.html").stat().st_ino for p in shown | elsewhere}
+    second.write_text(
+        second.read_text().replace(
+            "Fund women's organisations", "Fund women's organisations and networks"
+        )
+    )
+    again = build(project, out, cache=cache)
+    assert again.site_shared_reused > 0
+    charts = ("id/resolution/",)  # they chart every plan: rendered every time
+    kept = [p for p in elsewhere if not p.startswith(charts)]
+    assert kept and all((site / f"{p}.html").stat().st_ino == inodes[p] for p in kept)
+    assert all((site / f"{p}.html").stat().st_ino != inodes[p] for p in shown)
+    # the new wording reached a shared page that lists the action (its actor, a theme)
+    assert any("and networks" in (site / f"{p}.html").read_text() for p in shown)
+    build(project, tmp_path / "full")
+    mine, theirs = _tree(site), _tree(tmp_path / "full" / "site")
+    assert [f for f in mine if f.startswith("id/") and mine[f] != theirs[f]] == []

@@ -85,6 +85,7 @@ class BuildResult:
     plan_keys: dict[str, str] = field(default_factory=dict)  # plan id -> its cache key
     shared_key: str = ""  # the cache key of reference data, themes and ontology
     site_reused: list[str] = field(default_factory=list)  # plans whose pages were linked
+    site_shared_reused: int = 0  # pages outside the plans' folders linked, not rendered
 
     @property
     def triples(self) -> int:
@@ -265,7 +266,7 @@ def build(
             # the site carries its own dumps (and gzip copies), for a static host
             if result.plan_keys:
                 code = site_code_digest(project.site / "templates", project.site / "static")
-                reuse = SiteReuse.load(out, result.plan_keys, code)
+                reuse = SiteReuse.load(out, result.plan_keys, code, result.shared_key)
             pages = timer.run(
                 "site",
                 lambda: build_site(result, project, tmp / "site", dumps=dumps, reuse=reuse),
@@ -273,6 +274,7 @@ def build(
             if reuse is not None:
                 reuse.save(tmp)
                 result.site_reused = sorted(reuse.plans)
+                result.site_shared_reused = reuse.shared_taken
             log(f"site: {pages} pages")
         _swap(tmp, out)
     except BaseException:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
+from pyoxigraph import NamedNode
 
 from wpsgraph.query import list_queries
 from wpsgraph.site import dataset, files, library, links, ontodoc, views
@@ -138,6 +139,8 @@ def build_site(
 
 
 _STATE: tuple[Any, ...] = ()
+# shared pages that chart every plan: rendered in every build
+OVER_EVERY_PLAN = frozenset({"resolution.html"})
 # pages plus the links they list: below this, forking costs more than it saves
 MIN_PARALLEL_WEIGHT = 5000
 
@@ -150,13 +153,24 @@ def _taken(
     still to render."""
     if reuse is None:
         return resources
+    reuse.note_mentions(_mentions(graph, resources))
     todo = []
     inside: dict[str, list[tuple[Resource, str]]] = defaultdict(list)
     for r in resources:
         path = graph.path(r.iri)
         assert path is not None
         plan = plan_of_path(path)
-        if not reuse.reusable(plan):
+        if plan is None:  # a shared page: taken if no plan that changed shows on it
+            if (
+                reuse.shared_reusable(path)
+                and views.template_for(graph, r) not in OVER_EVERY_PLAN
+                and reuse.take(path, pages.out, pages.folders)
+            ):
+                pages.written.append(path + ".html")
+                reuse.shared_taken += 1
+            else:
+                todo.append(r)
+        elif not reuse.reusable(plan):
             todo.append(r)
         elif path.count("/") > 2:  # below the plan's own page: in its folder
             inside[plan].append((r, path))  # type: ignore[index]
@@ -172,6 +186,23 @@ def _taken(
         else:
             todo.extend(r for r, _ in found)
     return todo
+
+
+def _mentions(graph: Graph, resources: list[Resource]) -> dict[str, set[str]]:
+    """For each plan, the shared pages (outside ``id/plan/``) that show something of it:
+    those of the resources that its nodes point at or are pointed at by."""
+    under = graph.id_base + "plan/"
+    found: dict[str, set[str]] = defaultdict(set)
+    for r in resources:
+        path = graph.path(r.iri)
+        if path is None or plan_of_path(path) is not None:
+            continue
+        near = [s for subjects in r.inv.values() for s in subjects]
+        near += [o.value for values in r.out.values() for o in values if isinstance(o, NamedNode)]
+        for iri in near:
+            if iri.startswith(under):
+                found[iri[len(under) :].split("/", 1)[0]].add(path)
+    return found
 
 
 def _render_resources(

@@ -14,9 +14,17 @@ cannot move it back: the previous site lacks that plan's pages until the next bu
 which finds the folder missing and renders them.)
 The plan's own page (``id/plan/<plan>``) is hard-linked, with its coverage chart
 (``compare/plan/<plan>.svg`` and ``.csv``): nothing outside a plan's graph points at
-the plan, and the chart counts only its own actions. Every page that gathers across
-plans (actors, countries, resolutions, themes, indexes, comparisons) is rendered every
-time.
+the plan, and the chart counts only its own actions.
+
+A page outside the plans' folders (an actor, a country, a theme, an instrument, a source
+document …) shows its resource's triples, the nodes that point at it, and what those say;
+so it shows something of a plan only when one of the plan's nodes points at it or is
+pointed at by it: the plan *mentions* it. The shared pages each plan mentions are
+recorded in the manifest too. When the shared digest (reference data, ontology, templates,
+site code, the set of plans) is unchanged, a shared page is hard-linked from the previous
+site unless a plan that changed mentions it now or mentioned it last time. Resolution
+pages chart every plan and are rendered every time, as are the indexes, comparisons and
+query pages.
 """
 
 from __future__ import annotations
@@ -69,7 +77,7 @@ def chart_files(path: str) -> list[str]:
     (['compare/plan/be-nap-2017.svg', 'compare/plan/be-nap-2017.csv'], [])
     """
     parts = path.split("/")
-    if len(parts) == 3:
+    if len(parts) == 3 and parts[:2] == ["id", "plan"]:
         return [f"compare/plan/{parts[2]}.svg", f"compare/plan/{parts[2]}.csv"]
     return []
 
@@ -84,19 +92,38 @@ class SiteReuse:
     linked: int = 0  # files taken from the previous build
     plans: set[str] = field(default_factory=set)  # plans whose pages were taken
     moved: list[tuple[str, str]] = field(default_factory=list)  # (from, to), for restore
+    shared_old: str = ""  # what every shared page depends on, in the previous build
+    shared_new: str = ""  # and in this one
+    mentions_old: dict[str, list[str]] = field(default_factory=dict)  # plan -> shared pages
+    mentions: dict[str, list[str]] = field(default_factory=dict)  # the same, this build
+    touched: set[str] | None = None  # shared pages that may have changed (None: any)
+    shared_taken: int = 0  # shared pages taken from the previous build
 
     @classmethod
-    def load(cls, out: Path, plan_keys: dict[str, str], code: str) -> SiteReuse:
+    def load(
+        cls, out: Path, plan_keys: dict[str, str], code: str, shared_key: str = ""
+    ) -> SiteReuse:
         """From the previous build in ``out`` (if any) and this build's plan keys."""
         new = {
             pid: hashlib.sha256(f"{key} {code}".encode()).hexdigest()
             for pid, key in plan_keys.items()
         }
+        shared = f"{shared_key} {code} {' '.join(sorted(plan_keys))}"
         try:
-            old = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["plans"]
-        except (OSError, ValueError, KeyError, TypeError):
-            old = {}
-        return cls(out / "site", old if isinstance(old, dict) else {}, new)
+            manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = {}
+        if not isinstance(manifest, dict):
+            manifest = {}
+        old, mentions = manifest.get("plans"), manifest.get("mentions")
+        return cls(
+            out / "site",
+            old if isinstance(old, dict) else {},
+            new,
+            shared_old=str(manifest.get("shared", "")) if shared_key else "",
+            shared_new=hashlib.sha256(shared.encode()).hexdigest() if shared_key else "",
+            mentions_old=mentions if isinstance(mentions, dict) else {},
+        )
 
     def reusable(self, plan_id: str | None) -> bool:
         return (
@@ -104,6 +131,25 @@ class SiteReuse:
             and plan_id in self.new
             and self.old.get(plan_id) == self.new[plan_id]
         )
+
+    def note_mentions(self, mentions: dict[str, set[str]]) -> None:
+        """This build's shared pages per plan; works out which may have changed."""
+        self.mentions = {pid: sorted(paths) for pid, paths in mentions.items()}
+        self.touched = None
+        if not self.shared_new or self.shared_old != self.shared_new:
+            return
+        touched: set[str] = set()
+        for pid in self.new:
+            if self.reusable(pid):
+                continue
+            before = self.mentions_old.get(pid)
+            if not isinstance(before, list):
+                return  # what it showed last time is not known: any page may differ
+            touched.update(before, self.mentions.get(pid, []))
+        self.touched = touched
+
+    def shared_reusable(self, path: str) -> bool:
+        return self.touched is not None and path not in self.touched
 
     def take(self, path: str, out: Path, folders: Folders) -> bool:
         """Hard-link the resource's files from the previous site; False if any is
@@ -152,7 +198,8 @@ class SiteReuse:
 
     def save(self, out: Path) -> None:
         """Record this build's digests beside the new site (``out`` is the new build)."""
-        (out / MANIFEST).write_text(json.dumps({"plans": self.new}, indent=1), encoding="utf-8")
+        manifest = {"plans": self.new, "shared": self.shared_new, "mentions": self.mentions}
+        (out / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
 
 def _count_files(folder: str) -> int:
