@@ -132,6 +132,7 @@ def run_rebuild(data: Path, out: Path) -> dict[str, Any]:
         "reused": result.reused,
         "revalidated": result.revalidated,
         "site_reused": len(result.site_reused),
+        "site_shared_reused": result.site_shared_reused,
         "timings": result.timings,
         "rss_mb": _rss_mb(),
     }
@@ -388,7 +389,8 @@ def report(size: float, ours: dict[str, Any], naive: dict[str, Any] | None) -> N
             f"({100 * rb['seconds'] / full_build:.1f}% of the full build), "
             f"peak RSS {rb['rss_mb']:.0f} MB; "
             f"{rb['reused']} plans from the cache, {len(rb['revalidated'])} validated again, "
-            f"pages of {rb['site_reused']} plans taken from the previous site ({stages}); "
+            f"pages of {rb['site_reused']} plans and {rb.get('site_shared_reused', 0)} shared "
+            f"pages taken from the previous site ({stages}); "
             f"the old tree's removal went on {rb.get('removal_wait', 0):.2f} s after it"
         )
     for note in (naive or {}).get("notes", []):
