@@ -154,6 +154,7 @@ def write_dumps(
         # zlib releases the GIL: the gzip copies are compressed on every core while the
         # next dumps are serialised, and written once all are
         copies = [_gzip_copy(nt_path, "nt-own", merged, pieces, pool)] if compress else []
+        del merged
         for ext, path in zip(PIECED, paths, strict=True):
             parts: list[tuple[Part, Graph | None]] = [(_HEAD[ext](prefixes), None)]
             for g in graphs:
@@ -262,6 +263,7 @@ def _gzip_copy(
     others compressed on every core (and a graph's put in the cache). Returns what writes
     it, to be called when the members are wanted."""
     members: list[Part | Future[bytes]] = []
+    graphs = [g for _, g in parts]  # not the parts: their bytes are freed once compressed
     for data, g in parts:
         member = pieces.find(g, ext + ".gz") if g is not None else None
         if member is None:
@@ -272,7 +274,7 @@ def _gzip_copy(
 
     def write() -> None:
         with path.with_name(path.name + ".gz").open("wb") as f:
-            for (_, g), member in zip(parts, members, strict=True):
+            for g, member in zip(graphs, members, strict=True):
                 if isinstance(member, Future):
                     member = member.result()
                     if g is not None:
