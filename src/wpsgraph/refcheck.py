@@ -8,8 +8,9 @@ suggestion where one is close.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from pathlib import Path
+from typing import Any
 
 from wpsgraph.contract import STATEMENT_KEYS
 from wpsgraph.errors import Issue
@@ -92,17 +93,27 @@ class ReferenceChecker:
                 yield self.at(obj, "level", name, "give exactly one of 'number' or 'key'")
                 continue
             local = (obj["level"], slug(obj_local(obj)))
-            if not local[1]:
-                yield self.at(obj, "number", name, "the number gives an empty identifier")
-            elif local in seen:
-                yield self.at(
-                    obj,
-                    "level",
-                    name,
-                    f"duplicate identifier {local[0]}/{local[1]} (first at line {seen[local]})",
-                )
-            seen.setdefault(local, obj.line)
+            duplicate = f"duplicate identifier {local[0]}/{local[1]} ("
+            yield from self.identifier(obj, "level", name, local, not local[1], seen, duplicate)
             yield from self.references(obj, name)
+
+    def identifier(
+        self,
+        node: LocDict,
+        field: str,
+        name: str,
+        key: Hashable,
+        empty: bool,
+        seen: dict[Any, int],
+        duplicate: str,
+    ) -> Iterator[Issue]:
+        """An identifier made from a number that is empty, or that an earlier node of the
+        file has (``duplicate`` begins that message, ``seen`` holds the first lines)."""
+        if empty:
+            yield self.at(node, "number", name, "the number gives an empty identifier")
+        elif key in seen:
+            yield self.at(node, field, name, f"{duplicate}first at line {seen[key]})")
+        seen.setdefault(key, node.line)
 
     def actions(self) -> Iterator[Issue]:
         seen: dict[str, int] = {}
@@ -111,16 +122,8 @@ class ReferenceChecker:
         for action in actions(self.doc):
             name = f"action {action['number']}"
             local = slug(action["number"])
-            if not local:
-                yield self.at(action, "number", name, "the number gives an empty identifier")
-            elif local in seen:
-                yield self.at(
-                    action,
-                    "number",
-                    name,
-                    f"duplicate action number (identifier '{local}' first at line {seen[local]})",
-                )
-            seen.setdefault(local, action.line)
+            duplicate = f"duplicate action number (identifier '{local}' "
+            yield from self.identifier(action, "number", name, local, not local, seen, duplicate)
             yield from self.actor_list(action, ("actors", "addressees"), name)
             yield from self.references(action, name)
             for i, ind in enumerate(action.get("indicators", [])):
