@@ -107,10 +107,6 @@ class PieceCache:
         self.hits += 1
         return Slice(str(path), len(first), size - len(first))
 
-    def get(self, graph: str, key: str, ext: str) -> bytes | None:
-        found = self.find(graph, key, ext)
-        return None if found is None else found.read()
-
     def put(self, graph: str, key: str, ext: str, data: bytes) -> None:
         path = self._path(graph, ext)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
