@@ -78,7 +78,7 @@ def run_ours(data: Path, out: Path) -> dict[str, Any]:
     for q in list_queries(project.queries):
         params = {p.name: _example(p.name) for p in q.params}
         q_start = time.perf_counter()
-        rows = len(run_query(result.store, q, params).rows)
+        rows = run_query(result.store, q, params).count
         queries[q.name] = {"seconds": time.perf_counter() - q_start, "rows": rows}
     stages["queries"] = sum(v["seconds"] for v in queries.values())
     pages = sum(1 for _ in (out / "site").rglob("*.html"))

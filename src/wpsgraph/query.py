@@ -32,7 +32,7 @@ import io
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -169,19 +169,49 @@ def load_query(name_or_file: str, directory: Path) -> Query:
     return parse_query(path.stem, path.read_text(encoding="utf-8"), path)
 
 
-@dataclass
-class QueryResult:
-    """The rows of a SELECT (terms by variable), or the boolean of an ASK."""
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Binding = Mapping[str, Mapping[str, str]]  # a SPARQL 1.1 JSON results binding
 
-    variables: list[str]
-    rows: list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]] = field(
-        default_factory=list
-    )
-    boolean: bool | None = None
+
+class QueryResult:
+    """The rows of a SELECT, or the boolean of an ASK.
+
+    A SELECT's solutions are kept as SPARQL 1.1 JSON bindings, as the store or the server
+    wrote them; they become terms only when :attr:`rows` is first read. The downloads,
+    counts and plain values need none, and a large result costs no object per cell."""
+
+    def __init__(
+        self,
+        variables: list[str],
+        bindings: Sequence[Binding] = (),
+        boolean: bool | None = None,
+    ) -> None:
+        self.variables = variables
+        self.bindings = bindings
+        self.boolean = boolean
+        self._rows: list[dict[str, Term | None]] | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.bindings)
+
+    @property
+    def rows(self) -> list[dict[str, Term | None]]:
+        """Terms by variable (None where unbound), made on first use."""
+        if self._rows is None:
+            self._rows = self.head(len(self.bindings))
+        return self._rows
+
+    def head(self, n: int) -> list[dict[str, Term | None]]:
+        """The first ``n`` rows as terms."""
+        if self._rows is not None:
+            return self._rows[:n]
+        unbound = dict.fromkeys(self.variables)
+        return [unbound | {v: term_of(t) for v, t in b.items()} for b in self.bindings[:n]]
 
     def values(self) -> list[list[str]]:
         """Rows as plain strings (IRIs and literal values), empty for unbound."""
-        return [[_plain(row.get(v)) for v in self.variables] for row in self.rows]
+        return [[b[v]["value"] if v in b else "" for v in self.variables] for b in self.bindings]
 
     def to_csv(self, delimiter: str = ",") -> str:
         buf = io.StringIO()
@@ -203,16 +233,8 @@ class QueryResult:
         """SPARQL 1.1 Query Results JSON."""
         if self.boolean is not None:
             return json.dumps({"head": {}, "boolean": self.boolean})
-        bindings = []
-        for row in self.rows:
-            binding = {}
-            for v in self.variables:
-                term = row.get(v)
-                if term is not None:
-                    binding[v] = _json_term(term)
-            bindings.append(binding)
         return json.dumps(
-            {"head": {"vars": self.variables}, "results": {"bindings": bindings}},
+            {"head": {"vars": self.variables}, "results": {"bindings": list(self.bindings)}},
             ensure_ascii=False,  # no indent: json's C encoder only writes compact JSON
         )
 
@@ -253,29 +275,26 @@ class QueryResult:
         return json.dumps(rows, ensure_ascii=False, indent=1)
 
 
-def _plain(term: object) -> str:
-    if term is None:
-        return ""
-    return str(getattr(term, "value", term))
-
-
 def _cut(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _json_term(term: object) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    assert isinstance(term, ox.Literal)
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != str(xsd.string.value):
-        out["datatype"] = term.datatype.value
-    return out
+def term_of(b: Mapping[str, str]) -> Term:
+    """The term of one value of a SPARQL 1.1 JSON results binding."""
+    kind = b["type"]
+    if kind == "uri":
+        return ox.NamedNode(b["value"])
+    if kind == "bnode":
+        return ox.BlankNode(b["value"])
+    if "xml:lang" in b:
+        return ox.Literal(b["value"], language=b["xml:lang"])
+    if "datatype" in b and b["datatype"] != XSD_STRING:
+        return ox.Literal(b["value"], datatype=ox.NamedNode(b["datatype"]))
+    return ox.Literal(b["value"])
+
+
+XSD_STRING = xsd.string.value
 
 
 def bind(query: Query, params: Mapping[str, str], id_base: str) -> dict[ox.Variable, object]:
@@ -343,8 +362,12 @@ def run_query(
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError(f"query {query.name} is not a SELECT or ASK query")
     variables = [v.value for v in result.variables]
-    rows = [dict(zip(variables, sol, strict=True)) for sol in result]
-    return QueryResult(variables, rows)  # type: ignore[arg-type]
+    # the store writes every solution in one call that does not hold the interpreter's
+    # lock; iterating them takes the lock and lets it go for every row, which costs a query
+    # run in a thread (the site's library, while the main thread groups the store) a wait
+    # for its turn per row
+    doc = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
+    return QueryResult(variables, doc["results"]["bindings"])
 
 
 __all__: Sequence[str] = [
@@ -357,4 +380,5 @@ __all__: Sequence[str] = [
     "load_query",
     "parse_query",
     "run_query",
+    "term_of",
 ]

@@ -211,19 +211,6 @@ def graph_counts(endpoint: Endpoint, prefix: str) -> dict[str, int]:
     return out
 
 
-def _term(b: Mapping[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    kind = b["type"]
-    if kind == "uri":
-        return ox.NamedNode(b["value"])
-    if kind == "bnode":
-        return ox.BlankNode(b["value"])
-    if "xml:lang" in b:
-        return ox.Literal(b["value"], language=b["xml:lang"])
-    if "datatype" in b:
-        return ox.Literal(b["value"], datatype=ox.NamedNode(b["datatype"]))
-    return ox.Literal(b["value"])
-
-
 def run_query_remote(
     endpoint: Endpoint,
     query: Query,
@@ -245,12 +232,7 @@ def run_query_remote(
     doc = select_json(endpoint, text, graphs)
     if "boolean" in doc:
         return QueryResult([], boolean=bool(doc["boolean"]))
-    variables = list(doc["head"]["vars"])
-    rows = [
-        {v: (_term(b[v]) if v in b else None) for v in variables}
-        for b in doc["results"]["bindings"]
-    ]
-    return QueryResult(variables, rows)  # type: ignore[arg-type]
+    return QueryResult(list(doc["head"]["vars"]), doc["results"]["bindings"])
 
 
 # --------------------------------------------------------------------------- publish

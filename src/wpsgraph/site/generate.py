@@ -1,4 +1,5 @@
-"""build_site: one scan of the store, then every page and data file of the site."""
+"""build_site: one scan of the store (the query library meanwhile), then every page and
+data file of the site."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 import shutil
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,22 +53,38 @@ def build_site(
     the pages of plans that did not change are taken from the previous site
     (:mod:`wpsgraph.site.reuse`) instead of rendered.
     """
-    graph = Graph(result.store.quads_for_pattern(None, None, None, None), result.ids.id)
-    site_url = result.ids.base + "/"
-    out.mkdir(parents=True, exist_ok=True)
-    static = project.site / "static"
-    if static.is_dir():
-        shutil.copytree(static, out / "static", dirs_exist_ok=True)
-    versions = copy_vendor(project.root / "node_modules", out / "vendor")
-    dump_list = files.copy_dumps(dumps, out / "dumps", DUMP_TEXT)
     queries = list_queries(project.queries) if project.queries.is_dir() else []
-    plans = views.members(graph, "ActionPlan")
-    by_focus = views.warnings_by_focus(result.report.warnings)
-    pages = Pages(graph, project.site / "templates", out, _globals(graph, plans, dump_list))
-    # the library once on the store: its pages, and the numbers of every picture
-    runs = library.run_library(result.store, queries, graph, result.ids.id)
+    # the library runs in a thread while the store is grouped by subject and the files of
+    # unchanged plans are taken: the store answers queries without the interpreter's
+    # lock, so both cores work
+    made: Future[Graph] = Future()
+    pool = ThreadPoolExecutor(1)
+    try:
+        library_runs = pool.submit(
+            library.run_library, result.store, queries, made.result, result.ids.id
+        )
+        try:
+            graph = Graph(result.store.quads_for_pattern(None, None, None, None), result.ids.id)
+        except BaseException as exc:
+            made.set_exception(exc)
+            raise
+        made.set_result(graph)
+        site_url = result.ids.base + "/"
+        out.mkdir(parents=True, exist_ok=True)
+        static = project.site / "static"
+        if static.is_dir():
+            shutil.copytree(static, out / "static", dirs_exist_ok=True)
+        versions = copy_vendor(project.root / "node_modules", out / "vendor")
+        dump_list = files.copy_dumps(dumps, out / "dumps", DUMP_TEXT)
+        plans = views.members(graph, "ActionPlan")
+        by_focus = views.warnings_by_focus(result.report.warnings)
+        pages = Pages(graph, project.site / "templates", out, _globals(graph, plans, dump_list))
+        todo = _taken(pages, graph, graph.local(), reuse)
+        runs = library_runs.result()
+    finally:
+        pool.shutdown()
     compare = Views(graph, runs)
-    _render_resources(pages, graph, _taken(pages, graph, graph.local(), reuse), by_focus, compare)
+    _render_resources(pages, graph, todo, by_focus, compare)
     stats = views.plan_stats(graph, plans)
     for s in stats:
         s["warnings"] = len(views.plan_warnings(graph, s["r"], by_focus))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,13 +50,13 @@ def _candidates(p: Param) -> list[str]:
     return [w.rstrip(".") for w in words if w not in ("or", "and", "see", "the")]
 
 
-def _fallback(p: Param, graph: Graph, id_base: str) -> list[str]:
+def _fallback(p: Param, graph: Callable[[], Graph], id_base: str) -> list[str]:
     """For an IRI parameter: the resources it can name, most linked first."""
     if p.kind != "iri" or "{}" not in p.template:
         return []
     prefix, suffix = p.template.split("{}", 1)
     found = []
-    for r in graph.res.values():
+    for r in graph().res.values():
         local = r.iri[len(id_base) :] if r.iri.startswith(id_base) else ""
         if r.out and local.startswith(prefix) and local.endswith(suffix):
             value = local[len(prefix) : len(local) - len(suffix)]
@@ -65,11 +66,16 @@ def _fallback(p: Param, graph: Graph, id_base: str) -> list[str]:
 
 
 def run_library(
-    store: ox.Store, queries: list[Query], graph: Graph, id_base: str
+    store: ox.Store, queries: list[Query], graph: Callable[[], Graph], id_base: str
 ) -> dict[str, QueryRun]:
-    """Run every query once (parameterised ones with an example value), by name."""
+    """Run every query once (parameterised ones with an example value), by name.
+
+    ``graph`` gives the site's graph, asked for only when a parameter has no example
+    value in its help text: so the library can run in a thread while the graph is made
+    (the store answers queries without holding the interpreter's lock)."""
     runs = {}
-    for q in queries:
+    # those without parameters first: they need no graph, which may still be in the making
+    for q in sorted(queries, key=lambda q: bool(q.params)):
         run = QueryRun(q)
         start = time.perf_counter()
         try:
@@ -78,11 +84,11 @@ def run_library(
             run.error = str(exc)
         run.seconds = time.perf_counter() - start
         runs[q.name] = run
-    return runs
+    return {q.name: runs[q.name] for q in queries}
 
 
 def _run(
-    store: ox.Store, q: Query, graph: Graph, id_base: str
+    store: ox.Store, q: Query, graph: Callable[[], Graph], id_base: str
 ) -> tuple[dict[str, str], QueryResult]:
     if not q.params:
         return {}, run_query(store, q, id_base=id_base)
@@ -97,7 +103,7 @@ def _run(
             break
         result = run_query(store, q, params, id_base=id_base)
         tried.append((params, result))
-        if result.rows or result.boolean is not None:
+        if result.count or result.boolean is not None:
             return params, result
     if tried:
         return tried[0]
