@@ -8,7 +8,7 @@ import multiprocessing as mp
 import os
 import shutil
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,7 +84,37 @@ def build_site(
     finally:
         pool.shutdown()
     compare = Views(graph, runs)
-    _render_resources(pages, graph, todo, by_focus, compare)
+    # the resources' pages are rendered by forked workers while this process writes the
+    # indexes, comparisons and query pages; the sitemap waits for both
+    rendered = _render_resources(pages, graph, todo, by_focus, compare)
+    try:
+        _other_pages(
+            pages, graph, result, project, (plans, dump_list, versions), by_focus, runs, compare
+        )
+    finally:
+        rendered()
+    (out / "sitemap.xml").write_text(
+        dataset.sitemap(sorted(pages.written), site_url), encoding="utf-8"
+    )
+    return pages.count
+
+
+def _other_pages(
+    pages: Pages,
+    graph: Graph,
+    result: BuildResult,
+    project: Project,
+    made: tuple[list[Resource], list[Dump], dict[str, str]],
+    by_focus: dict[str, Any],
+    runs: dict[str, library.QueryRun],
+    compare: Views,
+) -> None:
+    """Every page and file of the site besides the resources' own and the sitemap;
+    ``made`` holds the plans, the dumps linked into the site and the vendored packages'
+    versions."""
+    plans, dump_list, versions = made
+    out, site_url = pages.out, result.ids.base + "/"
+    queries = [run.query for run in runs.values()]
     stats = views.plan_stats(graph, plans)
     for s in stats:
         s["warnings"] = len(views.plan_warnings(graph, s["r"], by_focus))
@@ -149,11 +179,7 @@ def build_site(
         dataset.dataset_description(graph, plans, dump_list, site_url, len(result.store)), out
     )
     (out / ".htaccess").write_text(files.htaccess(result.ids.base), encoding="utf-8")
-    (out / "sitemap.xml").write_text(
-        dataset.sitemap(sorted(pages.written), site_url), encoding="utf-8"
-    )
     (out / "robots.txt").write_text(dataset.robots(site_url), encoding="utf-8")
-    return pages.count
 
 
 _STATE: tuple[Any, ...] = ()
@@ -229,9 +255,10 @@ def _render_resources(
     resources: list[Resource],
     by_focus: dict[str, Any],
     compare: Views,
-) -> None:
+) -> Callable[[], None]:
     """Render every resource's page and data files, on every core where the work is big
-    enough: forked workers inherit the grouped graph and each renders one slice.
+    enough: forked workers inherit the grouped graph and each renders one slice. Returns
+    what waits for the workers (and adds the pages they wrote to ``pages.written``).
 
     The work is weighed by what the pages list, not by their number: a rebuild renders
     few pages, but those gathering across plans (a resolution, a theme, an actor) list
@@ -246,15 +273,25 @@ def _render_resources(
     ):
         for r in resources:
             _resource_page(pages, graph, r, by_focus, compare)
-        return
+        return lambda: None
     resources = sorted(resources, key=lambda r: -weight[id(r)])
     _STATE = (pages, graph, resources, by_focus, compare)
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
-            for written in pool.map(_render_slice, [(i, workers) for i in range(workers)]):
-                pages.written.extend(written)
+        pool = mp.get_context("fork").Pool(workers)  # the workers are forked here
     finally:
         _STATE = ()
+    slices = pool.map_async(_render_slice, [(i, workers) for i in range(workers)])
+    pool.close()
+
+    def wait() -> None:
+        try:
+            for written in slices.get():
+                pages.written.extend(written)
+        finally:
+            pool.terminate()  # no-op once they are done; stops them if one failed
+            pool.join()
+
+    return wait
 
 
 def _render_slice(args: tuple[int, int]) -> list[str]:
