@@ -77,37 +77,45 @@ def run_library(
     # those without parameters first: they need no graph, which may still be in the making
     for q in sorted(queries, key=lambda q: bool(q.params)):
         run = QueryRun(q)
-        start = time.perf_counter()
         try:
-            run.params, run.result = _run(store, q, graph, id_base)
+            # one example per parameter, looked for before the clock starts
+            options = [_candidates(p) + _fallback(p, graph, id_base) for p in q.params]
+            run.params, run.result, run.seconds = _run(store, q, options, id_base)
         except QueryError as exc:
             run.error = str(exc)
-        run.seconds = time.perf_counter() - start
         runs[q.name] = run
     return {q.name: runs[q.name] for q in queries}
 
 
 def _run(
-    store: ox.Store, q: Query, graph: Callable[[], Graph], id_base: str
-) -> tuple[dict[str, str], QueryResult]:
+    store: ox.Store, q: Query, options: list[list[str]], id_base: str
+) -> tuple[dict[str, str], QueryResult, float]:
+    """The query with the first combination of example values that gives rows (else the
+    first), and the seconds that run took."""
     if not q.params:
-        return {}, run_query(store, q, id_base=id_base)
-    # one example per parameter; the first combination that gives rows, else the first
-    options = [_candidates(p) + _fallback(p, graph, id_base) for p in q.params]
-    tried: list[tuple[dict[str, str], QueryResult]] = []
+        return {}, *_timed(store, q, {}, id_base)
+    tried: list[tuple[dict[str, str], QueryResult, float]] = []
     for i in range(max(len(o) for o in options)):
         params = {
             p.name: o[min(i, len(o) - 1)] for p, o in zip(q.params, options, strict=True) if o
         }
         if len(params) < len(q.params):
             break
-        result = run_query(store, q, params, id_base=id_base)
-        tried.append((params, result))
+        result, seconds = _timed(store, q, params, id_base)
+        tried.append((params, result, seconds))
         if result.count or result.boolean is not None:
-            return params, result
+            return tried[-1]
     if tried:
         return tried[0]
     raise QueryError(f"no example value for the parameters of {q.name}")
+
+
+def _timed(
+    store: ox.Store, q: Query, params: dict[str, str], id_base: str
+) -> tuple[QueryResult, float]:
+    start = time.perf_counter()
+    result = run_query(store, q, params, id_base=id_base)
+    return result, time.perf_counter() - start
 
 
 def write_downloads(runs: dict[str, QueryRun], out: Path) -> None:
