@@ -89,7 +89,16 @@ def build_site(
     rendered = _render_resources(pages, graph, todo, by_focus, compare)
     try:
         _other_pages(
-            pages, graph, result, project, (plans, dump_list, versions), by_focus, runs, compare
+            pages,
+            graph,
+            result,
+            project,
+            plans=plans,
+            dump_list=dump_list,
+            versions=versions,
+            by_focus=by_focus,
+            runs=runs,
+            compare=compare,
         )
     finally:
         rendered()
@@ -104,15 +113,16 @@ def _other_pages(
     graph: Graph,
     result: BuildResult,
     project: Project,
-    made: tuple[list[Resource], list[Dump], dict[str, str]],
+    *,
+    plans: list[Resource],
+    dump_list: list[Dump],
+    versions: dict[str, str],
     by_focus: dict[str, Any],
     runs: dict[str, library.QueryRun],
     compare: Views,
 ) -> None:
-    """Every page and file of the site besides the resources' own and the sitemap;
-    ``made`` holds the plans, the dumps linked into the site and the vendored packages'
-    versions."""
-    plans, dump_list, versions = made
+    """Every page and file of the site besides the resources' own and the sitemap:
+    ``dump_list`` is the dumps linked into the site, ``versions`` the vendored packages'."""
     out, site_url = pages.out, result.ids.base + "/"
     queries = [run.query for run in runs.values()]
     stats = views.plan_stats(graph, plans)
