@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from markupsafe import Markup, escape
 
 from wpsgraph.site.graph import Graph
+from wpsgraph.site.snippets import Snippets
 from wpsgraph.vocab import WPS
 
 
@@ -86,6 +87,16 @@ class Pages:
             iri=links.iri,
             href=links.href,
             header=links.header,
+            alternates=links.alternates,
+            downloads=links.downloads,
+            evidence=links.evidence,
+            warning_list=links.warning_list,
+            warnings_box=links.warnings_box,
+            source_box=links.source_box,
+            references_list=links.references_list,
+            property_rows=links.property_rows,
+            inverse_rows=links.inverse_rows,
+            link_rows=links.link_rows,
             path=path,
             script=Markup(script),
             **ctx,
@@ -109,7 +120,7 @@ class Pages:
         return len(self.written)
 
 
-class Links:
+class Links(Snippets):
     """How pages in one folder link to terms and files: each helper is a plain Python
     call in the templates (a jinja2 macro costs several times more per call), and the
     markup of an IRI is made once per folder, not once per mention."""
@@ -130,6 +141,9 @@ class Links:
             template = self.pages.env.get_template("_header.html")
             self._header = Markup(template.render(url=self.url))
         return self._header
+
+    def label(self, iri: str) -> str:
+        return self.graph.label(iri)
 
     def href(self, x: Any) -> str:
         """Where an IRI (a string or a NamedNode) links to from this folder."""

@@ -1,0 +1,158 @@
+"""The small pieces of HTML that many pages repeat, as Python helpers of the templates.
+
+They were jinja2 macros: a template that imports macros "with context" (which these need,
+for the page's relative links) runs the macro file again for every page it renders, and
+each macro call goes through jinja2's runtime. Here each is one string built by Python,
+every value from the data escaped. The templates call them like the other link helpers
+(``alternates(base_path)``, ``source_box(source)`` …); ``tests/test_snippets.py`` holds
+their expected markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+FORMATS = (
+    ("text/turtle", ".ttl", "Turtle"),
+    ("application/ld+json", ".jsonld", "JSON-LD"),
+    ("application/n-triples", ".nt", "N-Triples"),
+)
+
+
+class Snippets:
+    """Mixed into :class:`wpsgraph.site.render.Links`, whose ``url``, ``iri``, ``term``,
+    ``href`` and ``label`` they use."""
+
+    def url(self, target: str) -> str:
+        raise NotImplementedError
+
+    def iri(self, x: Any) -> Markup:
+        raise NotImplementedError
+
+    def term(self, t: Any) -> Markup:
+        raise NotImplementedError
+
+    def href(self, x: Any) -> str:
+        raise NotImplementedError
+
+    def label(self, iri: str) -> str:
+        raise NotImplementedError
+
+    def alternates(self, p: str) -> Markup:
+        """``<link rel="alternate">`` to the resource's three RDF files (in ``<head>``)."""
+        return Markup(
+            "\n".join(
+                f'<link rel="alternate" type="{media}" href="{escape(self.url(p + ext))}">'
+                for media, ext, _ in FORMATS
+            )
+        )
+
+    def downloads(self, p: str) -> Markup:
+        """The line offering the resource's three RDF files."""
+        links = " · ".join(
+            f'<a rel="alternate" type="{media}" href="{escape(self.url(p + ext))}">{name}</a>'
+            for media, ext, name in FORMATS
+        )
+        return Markup(f'<p class="formats">This resource as {links}</p>')
+
+    @staticmethod
+    def evidence(words: Iterable[str]) -> Markup:
+        """A link's matched words, each quoted."""
+        return Markup(", ".join(f"<q>{escape(w)}</q>" for w in words))
+
+    def warning_list(self, ws: Sequence[Any], show_node: bool) -> Markup:
+        """Validation warnings (:class:`wpsgraph.validate.ValidationResult`), each with
+        its node, file and line; with ``show_node``, the node they are about first."""
+        if not ws:
+            return Markup("")
+        items = []
+        for w in ws:
+            node = f"{self.iri(w.focus)}: " if show_node else ""
+            items.append(
+                f'<li>{node}{escape(w.message)} <span class="where">({escape(w.node)}; '
+                f"<code>{escape(w.file)}:{escape(w.line)}</code>)</span></li>\n"
+            )
+        return Markup('<ul class="warnings">\n' + "".join(items) + "</ul>\n")
+
+    def warnings_box(self, ws: Sequence[Any]) -> Markup:
+        """A resource's own validation warnings, in a box (nothing when there are none)."""
+        if not ws:
+            return Markup("")
+        return Markup(
+            '<section class="box warn" aria-labelledby="warnings-h">\n'
+            f'<h2 id="warnings-h">Validation warnings ({len(ws)})</h2>\n'
+            f"{self.warning_list(ws, False)}\n</section>\n"
+        )
+
+    def source_box(self, src: Any) -> Markup:
+        """Where a node was found (:class:`wpsgraph.site.views.Source`) and curated."""
+        if not (src.document or src.file):
+            return Markup("")
+        where = str(self.iri(src.document)) if src.document else ""
+        if src.place:
+            where += ", " + ", ".join(f"{escape(n)} {escape(v)}" for n, v in src.place)
+        curated = ""
+        if src.file:
+            line = f":{escape(src.line)}" if src.line else ""
+            curated = f"Curated in <code>{escape(src.file)}{line}</code>."
+        return Markup(
+            '<section class="source" aria-labelledby="source-h">\n'
+            '<h2 id="source-h">Source</h2>\n'
+            f"<p>{where}.\n{curated}</p>\n</section>\n"
+        )
+
+    def references_list(self, refs: Sequence[dict[str, str]]) -> Markup:
+        """References to instruments (``{instrument, evidence}``), with their words."""
+        if not refs:
+            return Markup("")
+        items = "".join(
+            f"<li>{self.iri(x['instrument'])}"
+            + (f" — <q>{escape(x['evidence'])}</q>" if x.get("evidence") else "")
+            + "</li>"
+            for x in refs
+        )
+        return Markup(f'<ul class="refs">{items}</ul>\n')
+
+    def property_rows(self, groups: Sequence[tuple[str, Sequence[Any]]]) -> Markup:
+        """The rows of a resource's property table: each property, then its values."""
+        term = self.term
+        return Markup(
+            "".join(
+                f'<tr><th scope="row">{self.iri(prop)}</th>\n<td>'
+                + "".join([f"<div>{term(v)}</div>" for v in values])
+                + "</td></tr>\n"
+                for prop, values in groups
+            )
+        )
+
+    def inverse_rows(self, inverse: Sequence[tuple[str, Sequence[str]]]) -> Markup:
+        """The rows of the table of links to a resource: each property, then its subjects."""
+        iri = self.iri
+        return Markup(
+            "".join(
+                f'<tr><th scope="row">is {iri(prop)} of</th>\n<td>'
+                + "".join([f"<div>{iri(s)}</div>" for s in subjects])
+                + "</td></tr>\n"
+                for prop, subjects in inverse
+            )
+        )
+
+    def link_rows(self, rows: Sequence[Any]) -> Markup:
+        """The rows of an action's table of links (:class:`wpsgraph.site.links.LinkRow`),
+        each with the anchor its link's own page points to."""
+        iri, out = self.iri, []
+        for x in rows:
+            basis = escape(x.basis)
+            via = f" (via {', '.join(str(iri(t)) for t in x.via)})" if x.via else ""
+            out.append(
+                f'<tr id="{escape(x.anchor)}" class="basis-{basis}"><td><span class="basis '
+                f'{basis}">{basis}</span></td><td>{iri(x.target)} <span class="kind">'
+                f"{escape(x.kind)}</span></td><td>{self.evidence(x.evidence)}</td><td>"
+                f'{escape(x.rule)}{via} <a class="more" href="{escape(self.href(x.iri))}" '
+                f"aria-label=\"the link's own page: {basis} link to "
+                f'{escape(self.label(x.target))}">link</a></td></tr>\n'
+            )
+        return Markup("".join(out))
