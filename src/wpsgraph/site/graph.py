@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -50,6 +51,10 @@ class Graph:
         self.res: dict[str, Resource] = {}
         self._members: dict[str, list[Resource]] | None = None
         self._supers: dict[str, set[str]] = {}
+        self._classes: dict[str, frozenset[str]] = {}  # by resource
+        self._class_sets: dict[tuple[str, ...], frozenset[str]] = {}  # by its types
+        # what the views work out once per build and reuse across pages (breadcrumbs …)
+        self.memo: dict[str, dict[str, Any]] = defaultdict(dict)
         self._labels: dict[str, str] = {}
         res = self.res
         for q in quads:
@@ -126,8 +131,21 @@ class Graph:
 
     def is_a(self, r: Resource, cls: str) -> bool:
         """Is ``r`` an instance of wps:<cls> or of a declared subclass of it?"""
-        target = WPS + cls
-        return any(target in self._superclasses(t.value) for t in r.out.get(RDF_TYPE, ()))
+        return WPS + cls in self.classes(r)
+
+    def classes(self, r: Resource) -> frozenset[str]:
+        """Every class ``r`` is an instance of: its types and their superclasses
+        (worked out once per resource, and once per distinct set of types)."""
+        found = self._classes.get(r.iri)
+        if found is None:
+            types = tuple(t.value for t in r.out.get(RDF_TYPE, ()))
+            found = self._class_sets.get(types)
+            if found is None:
+                found = self._class_sets[types] = frozenset(
+                    c for t in types for c in self._superclasses(t)
+                )
+            self._classes[r.iri] = found
+        return found
 
     def plan_of(self, r: Resource) -> Resource | None:
         for iri in r.refs(WPS_PART_OF):

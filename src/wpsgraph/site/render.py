@@ -97,6 +97,7 @@ class Pages:
             property_rows=links.property_rows,
             inverse_rows=links.inverse_rows,
             link_rows=links.link_rows,
+            crumb_items=links.crumb_items,
             path=path,
             script=Markup(script),
             **ctx,
@@ -130,6 +131,7 @@ class Links(Snippets):
         self.graph = pages.graph
         self.here = here
         self._iris: dict[str, Markup] = {}
+        self._crumbs: dict[tuple[tuple[str, str], ...], Markup] = {}
         self._header: Markup | None = None
 
     def url(self, target: str) -> str:
@@ -144,6 +146,20 @@ class Links(Snippets):
 
     def label(self, iri: str) -> str:
         return self.graph.label(iri)
+
+    def crumb_items(self, crumbs: list[tuple[str, str]]) -> Markup:
+        """The breadcrumb's links, ``(label, page)`` each: the pages of a folder mostly
+        share theirs, so each distinct trail is made once per folder."""
+        key = tuple(crumbs)
+        html = self._crumbs.get(key)
+        if html is None:
+            html = self._crumbs[key] = Markup(
+                "".join(
+                    f'<li><a href="{escape(self.url(t))}">{escape(name)}</a></li>'
+                    for name, t in crumbs
+                )
+            )
+        return html
 
     def href(self, x: Any) -> str:
         """Where an IRI (a string or a NamedNode) links to from this folder."""

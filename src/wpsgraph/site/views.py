@@ -74,26 +74,34 @@ def index_for(graph: Graph, r: Resource) -> tuple[str, str] | None:
 
 
 def breadcrumb(graph: Graph, r: Resource) -> list[tuple[str, str]]:
-    """(label, page path) from home to the resource's parent: home › plan › objective …"""
-    chain: list[Resource] = []
-    x: Resource | None = r
-    seen = {r.iri}
-    while x is not None:
-        x = _parent(graph, x, seen)
-        if x is not None:
-            seen.add(x.iri)
-            chain.append(x)
-    crumbs = [("Home", "index.html")]
-    if not chain:
+    """(label, page path) from home to the resource's parent: home › plan › objective …
+
+    The crumbs down to a parent are made once and shared by its children (a plan's
+    thousands of links, indicators and actions have a few hundred parents)."""
+    parent = _parent(graph, r, {r.iri})
+    if parent is None:
+        crumbs = [("Home", "index.html")]
         idx = index_for(graph, r)
         if idx:
             crumbs.append((idx[1], idx[0]))
         return crumbs
-    for p in reversed(chain):
-        path = graph.path(p.iri)
-        if path:
-            crumbs.append((short_label(graph, p), path + ".html"))
-    return crumbs
+    below = graph.memo["crumbs"]
+    crumbs = below.get(parent.iri)
+    if crumbs is None:
+        chain = [parent]
+        seen = {parent.iri}
+        x: Resource | None = parent
+        while x is not None:
+            x = _parent(graph, x, seen)
+            if x is not None:
+                seen.add(x.iri)
+                chain.append(x)
+        crumbs = below[parent.iri] = [("Home", "index.html")]
+        for p in reversed(chain):
+            path = graph.path(p.iri)
+            if path:
+                crumbs.append((short_label(graph, p), path + ".html"))
+    return list(crumbs)
 
 
 def _parent(graph: Graph, r: Resource, seen: set[str]) -> Resource | None:
