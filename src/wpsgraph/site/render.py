@@ -98,6 +98,8 @@ class Pages:
             inverse_rows=links.inverse_rows,
             link_rows=links.link_rows,
             crumb_items=links.crumb_items,
+            action_list=links.action_list,
+            objective_sections=links.objective_sections,
             path=path,
             script=Markup(script),
             **ctx,

@@ -15,6 +15,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from wpsgraph.vocab import dcterms, wps
+
+DCT_IDENTIFIER, WPS_TEXT, WPS_DEFECT = dcterms.identifier, wps.text, wps.sourceDefect
+
 FORMATS = (
     ("text/turtle", ".ttl", "Turtle"),
     ("application/ld+json", ".jsonld", "JSON-LD"),
@@ -154,5 +158,56 @@ class Snippets:
                 f'{escape(x.rule)}{via} <a class="more" href="{escape(self.href(x.iri))}" '
                 f"aria-label=\"the link's own page: {basis} link to "
                 f'{escape(self.label(x.target))}">link</a></td></tr>\n'
+            )
+        return Markup("".join(out))
+
+    def action_list(self, actions: Sequence[dict[str, Any]]) -> Markup:
+        """A plan's or an objective's actions (:func:`wpsgraph.site.views.tree`), each
+        with its wording, indicators, responsible actors and the defects of its source."""
+        if not actions:
+            return Markup("")
+        href, iri, out = self.href, self.iri, ['<ol class="actions">\n']
+        for a in actions:
+            r = a["r"]
+            number = escape(r.one(DCT_IDENTIFIER) or "·")
+            out.append(
+                f'<li><a class="num" href="{escape(href(r.iri))}">{number}</a>\n'
+                f'<span class="wording">{escape(r.one(WPS_TEXT))}</span>\n'
+            )
+            if a["indicators"]:
+                out.append('<ul class="indicators">')
+                out += [
+                    f'<li><span class="label">Indicator</span> <a href="{escape(href(i.iri))}">'
+                    f"{escape(i.one(WPS_TEXT))}</a></li>"
+                    for i in a["indicators"]
+                ]
+                out.append("</ul>")
+            else:
+                out.append('<p class="warn">No indicator in the source.</p>')
+            if a["actors"]:
+                actors = ", ".join(str(iri(x)) for x in a["actors"])
+                out.append(f'<p class="actors"><span class="label">Responsible</span> {actors}</p>')
+            out += [
+                f'<p class="warn"><span class="label">Defect</span> {escape(d.value)}</p>'
+                for d in r.all(WPS_DEFECT)
+            ]
+            out.append("</li>\n")
+        out.append("</ol>\n")
+        return Markup("".join(out))
+
+    def objective_sections(self, objectives: Sequence[dict[str, Any]], depth: int) -> Markup:
+        """Objectives (:func:`wpsgraph.site.views.tree`) as nested sections, headed from
+        ``<h3>`` at depth 1 down to ``<h6>``, each with its actions."""
+        out = []
+        for o in objectives:
+            r, h = o["r"], min(depth + 2, 6)
+            text = r.one(WPS_TEXT)
+            out.append(
+                f'<section class="objective depth-{depth}">\n'
+                f'<h{h}><a href="{escape(self.href(r.iri))}">{escape(self.label(r.iri))}</a>'
+                f"</h{h}>\n"
+                + (f'<p class="wording">{escape(text)}</p>' if text else "")
+                + f"{self.action_list(o['actions'])}\n"
+                f"{self.objective_sections(o['objectives'], depth + 1)}\n</section>\n"
             )
         return Markup("".join(out))
