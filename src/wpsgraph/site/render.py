@@ -13,7 +13,8 @@ import pyoxigraph as ox
 from markupsafe import Markup, escape
 
 from wpsgraph.site.graph import Graph
-from wpsgraph.site.snippets import Snippets
+from wpsgraph.site.snippets import WPS_TEXT, Snippets
+from wpsgraph.site.views import short_label
 from wpsgraph.vocab import WPS
 
 
@@ -100,6 +101,7 @@ class Pages:
             crumb_items=links.crumb_items,
             action_list=links.action_list,
             objective_sections=links.objective_sections,
+            linked_items=links.linked_items,
             path=path,
             script=Markup(script),
             **ctx,
@@ -162,6 +164,21 @@ class Links(Snippets):
                 )
             )
         return html
+
+    def linked_items(self, rows: list[Any]) -> Markup:
+        """The actions linked to a resolution, instrument or theme (one plan's, on one
+        basis: :class:`wpsgraph.site.links.LinkRow`), each with its wording and evidence:
+        thousands per page on a resolution's page."""
+        res, out = self.graph.res, []
+        for x in rows:
+            action = res[x.action]
+            via = "; via " + ", ".join(str(escape(self.label(t))) for t in x.via) if x.via else ""
+            out.append(
+                f'<li><a href="{escape(self.href(x.action))}">'
+                f"{escape(short_label(self.graph, action))}</a> — {escape(action.one(WPS_TEXT))}"
+                f' <span class="evidence">[{self.evidence(x.evidence)}{via}]</span></li>'
+            )
+        return Markup("".join(out))
 
     def href(self, x: Any) -> str:
         """Where an IRI (a string or a NamedNode) links to from this folder."""
