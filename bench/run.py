@@ -22,6 +22,7 @@ then writes ``bench/results/results.json`` and ``bench/results/time-vs-size.png`
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -340,6 +341,24 @@ def _child(kind: str, data: Path, out: Path, budget: float) -> dict[str, Any]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _corpus(synthesise: Any, size: float, work: Path) -> Path:
+    """The synthetic corpus of ``size`` under ``work``, written again unless the one there
+    was made by the same generator from the same data (a stale corpus would measure
+    another corpus than the one the results name)."""
+    corpus = work / f"x{size:g}"
+    digest = hashlib.sha256(f"{size:g}".encode())
+    for path in [ROOT / "bench" / "synth.py", *sorted((ROOT / "data").rglob("*"))]:
+        if path.is_file():
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    stamp = corpus / "corpus.key"
+    key = digest.hexdigest()
+    if not (corpus / "data").is_dir() or not stamp.is_file() or stamp.read_text() != key:
+        synthesise(size, corpus)
+        stamp.write_text(key)
+    return corpus
+
+
 def _fmt(v: float | None) -> str:
     return "   skipped" if v is None else f"{v:10.2f}"
 
@@ -459,9 +478,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{platform.python_version()}, {platform.platform()}"
     )
     for size in args.sizes:
-        corpus = work / f"x{size:g}"
-        if not (corpus / "data").is_dir():
-            synthesise(size, corpus)
+        corpus = _corpus(synthesise, size, work)
         ours = _child("ours", corpus / "data", corpus / "dist", args.budget)
         ours["rebuild"] = _child("rebuild", corpus / "data", corpus / "dist", args.budget)
         naive = (
