@@ -341,16 +341,18 @@ def _child(kind: str, data: Path, out: Path, budget: float) -> dict[str, Any]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def _corpus(synthesise: Any, size: float, work: Path) -> Path:
+def _corpus(size: float, work: Path) -> Path:
     """The synthetic corpus of ``size`` under ``work``, written again unless the one there
     was made by the same generator from the same data (a stale corpus would measure
     another corpus than the one the results name)."""
+    from synth import synthesise
+
+    from wpsgraph.cache import hash_tree
+
     corpus = work / f"x{size:g}"
     digest = hashlib.sha256(f"{size:g}".encode())
-    for path in [ROOT / "bench" / "synth.py", *sorted((ROOT / "data").rglob("*"))]:
-        if path.is_file():
-            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
+    digest.update((ROOT / "bench" / "synth.py").read_bytes())
+    hash_tree(digest, ROOT / "data")
     stamp = corpus / "corpus.key"
     key = digest.hexdigest()
     if not (corpus / "data").is_dir() or not stamp.is_file() or stamp.read_text() != key:
@@ -469,8 +471,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.one == "naive":
         print(json.dumps(run_naive(args.data, args.budget)))
         return 0
-    from synth import synthesise
-
     work = ROOT / "bench" / "corpora"
     results = []
     print(
@@ -478,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{platform.python_version()}, {platform.platform()}"
     )
     for size in args.sizes:
-        corpus = _corpus(synthesise, size, work)
+        corpus = _corpus(size, work)
         ours = _child("ours", corpus / "data", corpus / "dist", args.budget)
         ours["rebuild"] = _child("rebuild", corpus / "data", corpus / "dist", args.budget)
         # removed before the naive run, not after it: ext4 scans the inodes freed in the

@@ -21,7 +21,8 @@ from wpsgraph.reference import Located
 from wpsgraph.validate import Severity, ValidationResult
 
 
-def _hash_tree(h: hashlib._Hash, folder: Path) -> None:
+def hash_tree(h: hashlib._Hash, folder: Path) -> None:
+    """Add every file under ``folder`` (its path in the folder, then its bytes) to ``h``."""
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         h.update(str(path.relative_to(folder)).encode())
         h.update(path.read_bytes())
@@ -31,7 +32,7 @@ def shared_digest(data: Path, ontology: Path, shapes: Path, base: str) -> str:
     h = hashlib.sha256(base.encode())
     for folder in (data / "reference", ontology, shapes):
         if folder.is_dir():
-            _hash_tree(h, folder)
+            hash_tree(h, folder)
     # every module of the package (the site has its own digest, wpsgraph.site.reuse): a
     # list of "the modules that make triples" would go stale the day a module is added
     for path in sorted(Path(__file__).parent.glob("*.py")):
