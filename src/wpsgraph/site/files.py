@@ -135,19 +135,28 @@ def copy_dumps(dumps: Sequence[Path], dest: Path, describe: dict[str, str]) -> l
 
 
 def search_index(graph: Graph, resources: Sequence[Resource]) -> str:
-    """Labels, wording and site path of every page worth finding, as compact JSON."""
+    """Labels, wording and site path of every page worth finding, as compact JSON (one row
+    per resource of the store: the types' labels joined once per set of types)."""
+    kinds: dict[tuple[str, ...], str] = {}
+    texts = (wps.text.value, dcterms.description.value, rdfs.comment.value)
+    type_p, id_p = rdf.type.value, dcterms.identifier.value
     rows = []
     for r in resources:
         path = graph.path(r.iri)
         if path is None or graph.is_a(r, "InstrumentReference"):
             continue
-        types = [graph.label(t.value) for t in r.all(rdf.type)]
+        out = r.out
+        types = tuple(t.value for t in out.get(type_p, ()))
+        kind = kinds.get(types)
+        if kind is None:
+            kind = kinds[types] = ", ".join(graph.label(t) for t in types)
+        ident = out.get(id_p)
         rows.append(
             {
                 "l": graph.label(r.iri),
-                "t": r.one(wps.text) or r.one(dcterms.description) or r.one(rdfs.comment),
-                "n": r.one(dcterms.identifier),
-                "k": ", ".join(types),
+                "t": next((v[0].value for p in texts if (v := out.get(p)) and v[0].value), ""),
+                "n": ident[0].value if ident else "",
+                "k": kind,
                 "p": path + ".html",
             }
         )

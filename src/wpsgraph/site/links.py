@@ -162,17 +162,27 @@ class ThemeRow:
 
 
 def theme_index(graph: Graph, themes: list[Resource]) -> list[ThemeRow]:
-    """The themes, pillars first, each with its actions, plans and instruments."""
+    """The themes, pillars first, each with its actions, plans and instruments.
+
+    It walks every link of every plan, so only what it counts is read: each link's action
+    (no :class:`LinkRow`), and each action's plan once."""
+    res = graph.res
+    plan_of: dict[str, str | None] = {}
     rows = []
     for t in themes:
         actions: set[str] = set()
+        for iri in set(t.inv.get(wps.linkTo.value, [])):
+            link = res.get(iri)
+            if link is not None and graph.is_a(link, "Link"):
+                actions.add(link.one(wps.linkFrom))
         plans: set[str] = set()
-        for row in _links(graph, t.inv.get(wps.linkTo.value, [])):
-            actions.add(row.action)
-            a = graph.res.get(row.action)
-            plan = graph.plan_of(a) if a is not None else None
-            if plan is not None:
-                plans.add(plan.iri)
+        for action in actions:
+            if action not in plan_of:
+                a = res.get(action)
+                plan = graph.plan_of(a) if a is not None else None
+                plan_of[action] = plan.iri if plan is not None else None
+            if (found := plan_of[action]) is not None:
+                plans.add(found)
         about = instrument_themes(graph, t, of_theme=True)
         rows.append(
             ThemeRow(
