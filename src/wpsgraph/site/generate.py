@@ -3,6 +3,7 @@ data file of the site."""
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing as mp
 import os
@@ -20,7 +21,7 @@ from wpsgraph.query import list_queries
 from wpsgraph.site import dataset, files, library, links, ontodoc, views
 from wpsgraph.site.compare import Views
 from wpsgraph.site.files import Dump
-from wpsgraph.site.graph import Graph, Resource
+from wpsgraph.site.graph import Graph, Resource, collector_paused
 from wpsgraph.site.page import resource_page
 from wpsgraph.site.render import Pages
 from wpsgraph.site.reuse import EXTENSIONS, SiteReuse, plan_of_path
@@ -53,6 +54,19 @@ def build_site(
     the pages of plans that did not change are taken from the previous site
     (:mod:`wpsgraph.site.reuse`) instead of rendered.
     """
+    try:
+        return _site(result, project, out, dumps, reuse)
+    finally:
+        gc.unfreeze()  # the site graph, frozen after its scan (see below)
+
+
+def _site(
+    result: BuildResult,
+    project: Project,
+    out: Path,
+    dumps: Sequence[Path],
+    reuse: SiteReuse | None,
+) -> int:
     queries = list_queries(project.queries) if project.queries.is_dir() else []
     # the library runs in a thread while the store is grouped by subject and the files of
     # unchanged plans are taken: the store answers queries without the interpreter's
@@ -64,7 +78,13 @@ def build_site(
             library.run_library, result.store, queries, made.result, result.ids.id
         )
         try:
-            graph = Graph(result.store.quads_for_pattern(None, None, None, None), result.ids.id)
+            with collector_paused():
+                graph = Graph(result.store.quads_for_pattern(None, None, None, None), result.ids.id)
+                # its millions of containers live as long as the site build: frozen, the
+                # cycle collector no longer walks them all whenever it runs (a second
+                # each time at 1M triples, the first time right after the scan), nor
+                # do the forked workers' collectors
+                gc.freeze()
         except BaseException as exc:
             made.set_exception(exc)
             raise

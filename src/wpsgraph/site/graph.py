@@ -60,7 +60,7 @@ class Graph:
         # what the views work out once per build and reuse across pages (breadcrumbs …)
         self.memo: dict[str, dict[str, Any]] = defaultdict(dict)
         self._labels: dict[str, str] = {}
-        with _collector_paused():
+        with collector_paused():
             self._group(quads)
 
     def _group(self, quads: Iterable[ox.Quad]) -> None:
@@ -177,7 +177,7 @@ class Graph:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """The cycle collector off while the scan makes millions of containers, none of them
     garbage: left on, it walks every one of them again and again (a third of the scan's
     time at 1M triples)."""
