@@ -28,7 +28,8 @@ from rdflib.compare import isomorphic
 
 from wpsgraph.build import BuildResult, Project
 from wpsgraph.query import list_queries, run_query
-from wpsgraph.site import build_site
+from wpsgraph.site import build_site, library
+from wpsgraph.site.graph import Graph
 from wpsgraph.site.vendor import MissingNodeModules
 
 BASE = "https://w3id.org/wpsgraph/id/"
@@ -519,6 +520,36 @@ def test_every_query_has_a_page_with_its_results(
     page = (site / "queries" / "actions-by-resolution.html").read_text()
     assert "<strong><code>1820</code></strong>" in page
     assert "Prosecute sexual violence under resolution 1820" in page
+
+
+def test_library_asks_for_the_graph_only_when_the_help_text_names_no_value_with_rows(
+    fixture_build: tuple[BuildResult, Path],
+) -> None:
+    """A parameterised query runs with the first value its help text names that gives
+    rows, without waiting for the site graph (the library runs in a thread while the
+    graph is made); only when none does are the most linked resources looked up."""
+    result = fixture_build[0]
+    graph = Graph(result.store.quads_for_pattern(None, None, None, None), result.ids.id)
+    asked: list[str] = []
+    seen = 0
+    for q in [q for q in list_queries(QUERIES) if q.params]:
+        (param,) = q.params
+        named = re.findall(r"[\w-]+", param.help.split("e.g.")[1].split("(")[0])
+        named = [v for v in named if v != "or"]
+        rows = [run_query(result.store, q, {param.name: v}).count for v in named]
+        assert named, q.name
+        run = library.run_library(
+            result.store, [q], lambda q=q: asked.append(q.name) or graph, result.ids.id
+        )[q.name]
+        assert run.result is not None
+        if any(rows):  # the first named value with rows, and no graph
+            assert run.params == {param.name: named[[bool(n) for n in rows].index(True)]}
+            assert q.name not in asked
+            seen += 1
+        elif param.kind == "iri":  # the graph's most linked resource of that kind
+            assert q.name in asked and run.params[param.name] not in named
+            assert run.result.count, q.name
+    assert seen >= 3  # e.g. actions-by-theme: "gender-advisors" has no rows here, "crsv" has
 
 
 def test_action_page_lists_its_links_explicit_first(site: Path) -> None:

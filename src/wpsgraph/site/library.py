@@ -21,7 +21,7 @@ from wpsgraph.site.graph import Graph
 
 FOLDER = "queries"
 MAX_ROWS = 300  # rows shown on a query page; the downloads hold them all
-_EXAMPLE = re.compile(r"e\.g\.\s*(.*)$")
+_EXAMPLE = re.compile(r"e\.g\.\s*([^(]*)")  # up to a remark in brackets
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -78,24 +78,45 @@ def run_library(
     for q in sorted(queries, key=lambda q: bool(q.params)):
         run = QueryRun(q)
         try:
-            # one example per parameter, looked for before the clock starts
-            options = [_candidates(p) + _fallback(p, graph, id_base) for p in q.params]
-            run.params, run.result, run.seconds = _run(store, q, options, id_base)
+            found = None
+            if len(q.params) == 1:
+                # the values its help text names first: when one gives rows, the query
+                # need not wait for the graph
+                found = _first_with_rows(store, q, [_candidates(q.params[0])], id_base, [])
+            if found is None:
+                # one example per parameter, looked for before the clock starts
+                options = [_candidates(p) + _fallback(p, graph, id_base) for p in q.params]
+                found = _run(store, q, options, id_base)
+            run.params, run.result, run.seconds = found
         except QueryError as exc:
             run.error = str(exc)
         runs[q.name] = run
     return {q.name: runs[q.name] for q in queries}
 
 
-def _run(
-    store: ox.Store, q: Query, options: list[list[str]], id_base: str
-) -> tuple[dict[str, str], QueryResult, float]:
+Tried = tuple[dict[str, str], QueryResult, float]  # example values, result, seconds
+
+
+def _run(store: ox.Store, q: Query, options: list[list[str]], id_base: str) -> Tried:
     """The query with the first combination of example values that gives rows (else the
     first), and the seconds that run took."""
     if not q.params:
         return {}, *_timed(store, q, {}, id_base)
-    tried: list[tuple[dict[str, str], QueryResult, float]] = []
-    for i in range(max(len(o) for o in options)):
+    tried: list[Tried] = []
+    found = _first_with_rows(store, q, options, id_base, tried)
+    if found is not None:
+        return found
+    if tried:
+        return tried[0]
+    raise QueryError(f"no example value for the parameters of {q.name}")
+
+
+def _first_with_rows(
+    store: ox.Store, q: Query, options: list[list[str]], id_base: str, tried: list[Tried]
+) -> Tried | None:
+    """Run the query with each combination of example values in turn (``tried`` gets
+    them all) until one gives rows."""
+    for i in range(max((len(o) for o in options), default=0)):
         params = {
             p.name: o[min(i, len(o) - 1)] for p, o in zip(q.params, options, strict=True) if o
         }
@@ -105,9 +126,7 @@ def _run(
         tried.append((params, result, seconds))
         if result.count or result.boolean is not None:
             return tried[-1]
-    if tried:
-        return tried[0]
-    raise QueryError(f"no example value for the parameters of {q.name}")
+    return None
 
 
 def _timed(
