@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
-from pyoxigraph import NamedNode
 
 from wpsgraph.query import list_queries
 from wpsgraph.site import dataset, files, library, links, ontodoc, views
 from wpsgraph.site.compare import Views
+from wpsgraph.site.contrib import contributions
 from wpsgraph.site.files import Dump
 from wpsgraph.site.graph import Graph, Resource, collector_paused
 from wpsgraph.site.page import resource_page
@@ -99,7 +99,7 @@ def _site(
         plans = views.members(graph, "ActionPlan")
         by_focus = views.warnings_by_focus(result.report.warnings)
         pages = Pages(graph, project.site / "templates", out, _globals(graph, plans, dump_list))
-        todo = _taken(pages, graph, graph.local(), reuse)
+        todo = _taken(pages, graph, graph.local(), by_focus, reuse)
         runs = library_runs.result()
     finally:
         pool.shutdown()
@@ -220,14 +220,18 @@ MIN_PARALLEL_WEIGHT = 5000
 
 
 def _taken(
-    pages: Pages, graph: Graph, resources: list[Resource], reuse: SiteReuse | None
+    pages: Pages,
+    graph: Graph,
+    resources: list[Resource],
+    by_focus: dict[str, Any],
+    reuse: SiteReuse | None,
 ) -> list[Resource]:
     """Take the files of unchanged plans' resources from the previous site (each plan's
     folder moved in one rename, its own page and chart linked); return the resources
     still to render."""
     if reuse is None:
         return resources
-    reuse.note_mentions(_mentions(graph, resources))
+    reuse.note_mentions(contributions(graph, resources, by_focus, reuse.to_describe()))
     todo = []
     inside: dict[str, list[tuple[Resource, str]]] = defaultdict(list)
     for r in resources:
@@ -260,23 +264,6 @@ def _taken(
         else:
             todo.extend(r for r, _ in found)
     return todo
-
-
-def _mentions(graph: Graph, resources: list[Resource]) -> dict[str, set[str]]:
-    """For each plan, the shared pages (outside ``id/plan/``) that show something of it:
-    those of the resources that its nodes point at or are pointed at by."""
-    under = graph.id_base + "plan/"
-    found: dict[str, set[str]] = defaultdict(set)
-    for r in resources:
-        path = graph.path(r.iri)
-        if path is None or plan_of_path(path) is not None:
-            continue
-        near = [s for subjects in r.inv.values() for s in subjects]
-        near += [o.value for values in r.out.values() for o in values if isinstance(o, NamedNode)]
-        for iri in near:
-            if iri.startswith(under):
-                found[iri[len(under) :].split("/", 1)[0]].add(path)
-    return found
 
 
 def _render_resources(

@@ -19,10 +19,13 @@ the plan, and the chart counts only its own actions.
 A page outside the plans' folders (an actor, a country, a theme, an instrument, a source
 document …) shows its resource's triples, the nodes that point at it, and what those say;
 so it shows something of a plan only when one of the plan's nodes points at it or is
-pointed at by it: the plan *mentions* it. The shared pages each plan mentions are
-recorded in the manifest too. When the shared digest (reference data, ontology, templates,
-site code, the set of plans) is unchanged, a shared page is hard-linked from the previous
-site unless a plan that changed mentions it now or mentioned it last time. Resolution
+pointed at by it. What it shows of each plan is recorded in the manifest as a digest per
+plan and page (:mod:`wpsgraph.site.contrib`; after a full build, as the list of pages a
+plan shows on). When the shared digest (reference data, ontology, templates, site code,
+the set of plans) is unchanged, a shared page is hard-linked from the previous site
+unless the digest of a plan that changed differs from last time (or the plan shows on it
+now and did not, or the other way round; with no digest of last time, unless the plan
+shows on it now or did then). Resolution
 pages chart every plan and are rendered every time, as are the indexes, comparisons and
 query pages.
 """
@@ -34,8 +37,12 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wpsgraph.site.render import Folders
+
+if TYPE_CHECKING:
+    from wpsgraph.site.contrib import Shown
 
 MANIFEST = ".wpsgraph-site.json"
 EXTENSIONS = (".html", ".ttl", ".jsonld", ".nt")
@@ -94,8 +101,10 @@ class SiteReuse:
     moved: list[tuple[str, str]] = field(default_factory=list)  # (from, to), for restore
     shared_old: str = ""  # what every shared page depends on, in the previous build
     shared_new: str = ""  # and in this one
-    mentions_old: dict[str, list[str]] = field(default_factory=dict)  # plan -> shared pages
-    mentions: dict[str, list[str]] = field(default_factory=dict)  # the same, this build
+    # plan -> the shared pages it shows on, each with a digest of what it shows there
+    # (or, for a plan no build has described so, the list of those pages)
+    mentions_old: dict[str, dict[str, str] | list[str]] = field(default_factory=dict)
+    mentions: dict[str, dict[str, str] | list[str]] = field(default_factory=dict)
     touched: set[str] | None = None  # shared pages that may have changed (None: any)
     shared_taken: int = 0  # shared pages taken from the previous build
 
@@ -132,20 +141,49 @@ class SiteReuse:
             and self.old.get(plan_id) == self.new[plan_id]
         )
 
-    def note_mentions(self, mentions: dict[str, set[str]]) -> None:
-        """This build's shared pages per plan; works out which may have changed."""
-        self.mentions = {pid: sorted(paths) for pid, paths in mentions.items()}
+    def to_describe(self) -> set[str]:
+        """The plans whose contributions to the shared pages are worked out as digests:
+        those that changed, when the rest of the previous site can be taken (in a full
+        build, none: see :mod:`wpsgraph.site.contrib`)."""
+        if not self._shared_same():
+            return set()
+        return {pid for pid in self.new if not self.reusable(pid)}
+
+    def _shared_same(self) -> bool:
+        return bool(self.shared_new) and self.shared_old == self.shared_new
+
+    def note_mentions(self, shown: Shown) -> None:
+        """Record what each plan shows on the shared pages (a digest per page for the
+        plans of :meth:`to_describe`, else the previous manifest's record for an
+        unchanged plan, else the list of pages), and work out which pages may have
+        changed: for a changed plan, those whose digest differs from last time, or, with
+        no digest of last time, every page it shows on now or showed on then."""
+        self.mentions = {}
+        describe = self.to_describe()
+        for pid in self.new:
+            before = self.mentions_old.get(pid)
+            if pid in describe:
+                self.mentions[pid] = dict(shown.digests.get(pid, {}))
+            elif self.reusable(pid) and isinstance(before, (dict, list)):
+                self.mentions[pid] = before
+            else:
+                self.mentions[pid] = sorted(shown.pages.get(pid, ()))
         self.touched = None
-        if not self.shared_new or self.shared_old != self.shared_new:
+        if not self._shared_same():
             return
         touched: set[str] = set()
         for pid in self.new:
             if self.reusable(pid):
                 continue
-            before = self.mentions_old.get(pid)
-            if not isinstance(before, list):
+            before, after = self.mentions_old.get(pid), self.mentions[pid]
+            if isinstance(before, dict) and isinstance(after, dict):
+                touched.update(
+                    p for p in before.keys() | after.keys() if before.get(p) != after.get(p)
+                )
+            elif isinstance(before, (dict, list)):
+                touched.update(before, shown.pages.get(pid, ()))
+            else:
                 return  # what it showed last time is not known: any page may differ
-            touched.update(before, self.mentions.get(pid, []))
         self.touched = touched
 
     def shared_reusable(self, path: str) -> bool:

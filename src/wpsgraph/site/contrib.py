@@ -1,0 +1,144 @@
+"""What each plan shows on the pages outside the plans' folders, as one digest per page.
+
+A shared page (an actor, a country, a theme, an instrument, a source document …) shows
+its resource's triples and validation warnings, the nodes that point at it or that it
+points at, and what those say: their own triples and those of the plan's nodes they
+lead to, two steps further at most (a link → its action → the action's plan). A plan's
+*contribution* to a shared page is a digest of exactly that: the page resource's triples
+and warnings, its links into the plan, and every such node of the plan with its triples.
+
+The incremental site (:mod:`wpsgraph.site.reuse`) renders a shared page again only when
+the contribution of a plan that changed is not the one it had last time: editing one
+action's wording renders the pages that list that action (its actors, the themes and
+instruments it is linked to), not every page the plan shows on. A contribution depends
+on the plan's quads and the shared data only, so an unchanged plan's are taken from the
+previous build's manifest and only the changed plans' are worked out, in a rebuild:
+working them out for every plan (≈6 s at 1M triples) would cost a full build more than
+it saves the next rebuild. A plan described by no digest yet (after a full build) is
+recorded by the list of pages it shows on, and its first change renders all of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyoxigraph import NamedNode
+
+from wpsgraph.site.graph import Graph, Resource
+from wpsgraph.site.reuse import plan_of_path
+
+DEPTH = 2  # steps from a node next to the page's resource, along its links, into the plan
+
+
+@dataclass
+class Shown:
+    """What the plans show on the shared pages: for every plan, the pages it shows on;
+    for some plans (those asked for), a digest of what it shows on each."""
+
+    pages: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    digests: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+
+
+def contributions(
+    graph: Graph,
+    resources: Sequence[Resource],
+    by_focus: dict[str, Any],
+    described: Collection[str] = (),
+) -> Shown:
+    """The shared pages each plan shows on, and for the plans in ``described`` a digest
+    of what each of them shows there (worked out per plan asked for: a full build, which
+    would ask for every plan, asks for none)."""
+    under = graph.id_base + "plan/"
+    digests = _Digests(graph, by_focus)
+    shown = Shown()
+    for r in resources:
+        path = graph.path(r.iri)
+        if path is None or plan_of_path(path) is not None:
+            continue
+        near: dict[str, set[str]] = defaultdict(set)  # plan -> its nodes next to r
+        edges: dict[str, list[str]] = defaultdict(list)  # plan -> r's links into it
+        for subjects in r.inv.values():
+            for s in subjects:
+                if s.startswith(under):
+                    near[_plan(s, under)].add(s)
+        for p, values in r.out.items():
+            for o in values:
+                if type(o) is NamedNode and o.value.startswith(under):
+                    plan = _plan(o.value, under)
+                    near[plan].add(o.value)
+                    edges[plan].append(f"{p} {o.value}\n")
+        for plan, nodes in near.items():
+            shown.pages[plan].add(path)
+            if plan not in described:
+                continue
+            h = hashlib.sha256(digests.own(r).encode())
+            for edge in sorted(edges[plan]):
+                h.update(edge.encode())
+            for node in sorted(_closure(graph, nodes, under + plan)):
+                h.update(digests.node(node).encode())
+            shown.digests[plan][path] = h.hexdigest()[:32]
+    return shown
+
+
+def _plan(iri: str, under: str) -> str:
+    return iri[len(under) :].split("/", 1)[0]
+
+
+def _closure(graph: Graph, nodes: set[str], plan_iri: str) -> set[str]:
+    """``nodes`` and the plan's nodes their links lead to, :data:`DEPTH` steps on; not on
+    from the plan's own node, whose links lead to its whole tree (its triples are in, for
+    its title and country, which shared pages show)."""
+    inside = plan_iri + "/"
+    seen, frontier = set(nodes), nodes
+    for _ in range(DEPTH):
+        step = set()
+        for iri in frontier:
+            r = graph.res.get(iri)
+            if r is None or iri == plan_iri:
+                continue
+            for values in r.out.values():
+                for o in values:
+                    if type(o) is NamedNode:
+                        v = o.value
+                        if (v == plan_iri or v.startswith(inside)) and v not in seen:
+                            step.add(v)
+        seen |= step
+        frontier = step
+    return seen
+
+
+class _Digests:
+    """A node's triples as a digest (worked out once per node), and a shared page's own
+    triples with its validation warnings."""
+
+    def __init__(self, graph: Graph, by_focus: dict[str, Any]) -> None:
+        self.graph = graph
+        self.by_focus = by_focus
+        self._nodes: dict[str, str] = {}
+        self._own: dict[str, str] = {}
+
+    def node(self, iri: str) -> str:
+        found = self._nodes.get(iri)
+        if found is None:
+            found = self._nodes[iri] = self._triples(iri)
+        return found
+
+    def own(self, r: Resource) -> str:
+        found = self._own.get(r.iri)
+        if found is None:
+            warnings = "".join(f"{w!r}\n" for w in self.by_focus.get(r.iri, []))
+            found = self._own[r.iri] = self._triples(r.iri) + warnings
+        return found
+
+    def _triples(self, iri: str) -> str:
+        r = self.graph.res.get(iri)
+        h = hashlib.sha256(iri.encode())
+        if r is not None:
+            for p in sorted(r.out):
+                for o in sorted(str(v) for v in r.out[p]):
+                    h.update(f"\n{p} {o}".encode())
+        return h.hexdigest()[:32] + "\n"
