@@ -277,6 +277,9 @@ def members(graph: Graph, cls: str) -> list[Resource]:
     return sorted(found, key=lambda r: (graph.label(r.iri).lower(), r.iri))
 
 
+STAT_CLASSES = ("Objective", "Action", "Indicator")
+
+
 def plan_stats(graph: Graph, plans: Sequence[Resource]) -> list[dict[str, Any]]:
     """Each plan with how many objectives, actions and indicators are part of it (the
     members of each class taken once from the graph's index, not tested node by node)."""
@@ -293,9 +296,6 @@ def plan_stats(graph: Graph, plans: Sequence[Resource]) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-STAT_CLASSES = ("Objective", "Action", "Indicator")
 
 
 def warnings_by_focus(results: Sequence[ValidationResult]) -> dict[str, list[ValidationResult]]:
