@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,16 +78,9 @@ def run_library(
     for q in sorted(queries, key=lambda q: bool(q.params)):
         run = QueryRun(q)
         try:
-            found = None
-            if len(q.params) == 1:
-                # the values its help text names first: when one gives rows, the query
-                # need not wait for the graph
-                found = _first_with_rows(store, q, [_candidates(q.params[0])], id_base, [])
-            if found is None:
-                # one example per parameter, looked for before the clock starts
-                options = [_candidates(p) + _fallback(p, graph, id_base) for p in q.params]
-                found = _run(store, q, options, id_base)
-            run.params, run.result, run.seconds = found
+            run.params, run.result, run.seconds = _run(
+                store, q, _options(q, graph, id_base), id_base
+            )
         except QueryError as exc:
             run.error = str(exc)
         runs[q.name] = run
@@ -97,15 +90,28 @@ def run_library(
 Tried = tuple[dict[str, str], QueryResult, float]  # example values, result, seconds
 
 
-def _run(store: ox.Store, q: Query, options: list[list[str]], id_base: str) -> Tried:
+def _options(q: Query, graph: Callable[[], Graph], id_base: str) -> Iterator[list[list[str]]]:
+    """The example values to try, one list per parameter, in turns: a later turn is made
+    only when the earlier gave no rows (values are looked for before the clock starts)."""
+    if len(q.params) == 1:
+        # the values its help text names first: when one gives rows, the query need not
+        # wait for the graph
+        yield [_candidates(q.params[0])]
+        yield [_fallback(q.params[0], graph, id_base)]
+    else:
+        yield [_candidates(p) + _fallback(p, graph, id_base) for p in q.params]
+
+
+def _run(store: ox.Store, q: Query, options: Iterable[list[list[str]]], id_base: str) -> Tried:
     """The query with the first combination of example values that gives rows (else the
-    first), and the seconds that run took."""
+    first tried), and the seconds that run took."""
     if not q.params:
         return {}, *_timed(store, q, {}, id_base)
     tried: list[Tried] = []
-    found = _first_with_rows(store, q, options, id_base, tried)
-    if found is not None:
-        return found
+    for turn in options:
+        found = _first_with_rows(store, q, turn, id_base, tried)
+        if found is not None:
+            return found
     if tried:
         return tried[0]
     raise QueryError(f"no example value for the parameters of {q.name}")
