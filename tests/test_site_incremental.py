@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import REPO, second_plan
 
 from wpsgraph.build import Project, build
+from wpsgraph.site import generate
 from wpsgraph.site.reuse import MANIFEST
 
 
@@ -148,7 +151,6 @@ def test_a_build_failing_after_taking_pages_puts_them_back(
 ) -> None:
     """The site stage fails after the unchanged plan's folder was moved into the new tree:
     the folder goes back, and the previous site is as it was, file for file."""
-    from wpsgraph.site import generate
 
     second = second_plan(fixture_copy)
     project, cache, out = _setup(fixture_copy, tmp_path)
@@ -253,3 +255,43 @@ def test_an_incremental_site_is_the_full_site_after_any_edit(
     mine, theirs = _tree(out / "site"), _tree(tmp_path / "full" / "site")
     assert mine.keys() == theirs.keys()
     assert [f for f in mine if f.startswith("id/") and mine[f] != theirs[f]] == []
+
+
+def test_the_forked_workers_write_what_one_process_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real corpus is big enough to render on forked workers, which also take the
+    query pages and the search index: the same files as rendered in this process."""
+    where = tmp_path / "pids"
+
+    def noted(job: Any) -> Any:
+        def run(*args: Any) -> None:
+            with where.open("a") as f:
+                f.write(f"{os.getpid()}\n")
+            job(*args)
+
+        return run
+
+    monkeypatch.setattr(generate, "SIDE_JOBS", {k: noted(v) for k, v in generate.SIDE_JOBS.items()})
+    build(Project(REPO), tmp_path / "parallel")
+    parallel = _tree(tmp_path / "parallel/site")
+    pids = where.read_text().split()
+    assert len(pids) == 2 and str(os.getpid()) not in pids  # done by the workers
+    monkeypatch.setattr(generate, "MIN_PARALLEL_WEIGHT", 10**12)
+    build(Project(REPO), tmp_path / "serial")
+    serial = _tree(tmp_path / "serial/site")
+    assert where.read_text().split()[2:] == [str(os.getpid())] * 2  # done here
+    assert parallel.keys() == serial.keys()
+    assert {"search.json", "sitemap.xml", "queries/index.html"} <= parallel.keys()
+    assert len([name for name in parallel if name.startswith("queries/")]) > 40
+    # a query page says how long its query took, which differs from run to run
+    timed = re.compile(rb"in [0-9.]+ ms")
+    # and the dumps (with the dataset descriptions giving their sizes) name the
+    # ontology's blank nodes anew in each build
+    anew = ("dumps/", "void.ttl", "dcat.ttl", ".well-known/void")
+    compared = [name for name in parallel if not name.startswith(anew)]
+    assert len(compared) > 10_000
+    differ = [
+        name for name in compared if timed.sub(b"", parallel[name]) != timed.sub(b"", serial[name])
+    ]
+    assert differ == [], " ".join(differ)

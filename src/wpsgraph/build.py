@@ -10,10 +10,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -86,10 +89,47 @@ class BuildResult:
     shared_key: str = ""  # the cache key of reference data, themes and ontology
     site_reused: list[str] = field(default_factory=list)  # plans whose pages were linked
     site_shared_reused: int = 0  # pages outside the plans' folders linked, not rendered
+    ontology: list[ox.Quad] = field(default_factory=list)
+    links: dict[str, list[ox.Quad]] = field(default_factory=dict)  # per plan, when not bytes
 
     @property
     def triples(self) -> int:
         return len(self.store)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad in the order the store was given them (see :func:`load_order`)."""
+        return load_order(self.ontology, self.reference, self.themes, self.plans, self.links)
+
+
+def load_order(
+    ontology: list[ox.Quad],
+    ref: Reference,
+    themes: Themes,
+    plans: list[ImportedPlan],
+    links: dict[str, list[ox.Quad]],
+) -> Iterator[ox.Quad]:
+    """The quads of a build in the order they are loaded into the store: the ontology,
+    the reference data, the themes, then each plan (by id) with its links. The same data
+    gives the same order whether a plan was imported or read back from the cache, so
+    what is made from this order (the site graph) is the same in both builds."""
+    return chain(
+        ontology,
+        ref.quads,
+        themes.quads,
+        chain.from_iterable(plan.load_order(links.get(plan.plan_id, [])) for plan in plans),
+    )
+
+
+class Alongside(Protocol):
+    """Work a build does while its store loads (the site's, see
+    :class:`wpsgraph.site.prelude.Prelude`)."""
+
+    def while_loading(self, quads: Iterator[ox.Quad]) -> None:
+        """Run in the calling thread while the store loads in another: ``quads`` are the
+        store's quads in load order."""
+
+    def loaded(self, store: ox.Store) -> None:
+        """Called in the loading thread as soon as the store is loaded; must not block."""
 
 
 class _Timer:
@@ -113,13 +153,16 @@ def build_graph(
     raise_on_violation: bool = True,
     validator: str = "sparql",
     cache: Path | None = None,
+    alongside: Alongside | None = None,
 ) -> BuildResult:
     """Import every plan, load everything into an in-memory store and validate it.
 
     Raises :class:`~wpsgraph.errors.DataError` for files the importer rejects, and
     :class:`ValidationFailed` when SHACL finds a violation (unless ``check`` is false).
     With a ``cache`` folder, plans whose inputs did not change are read back from it
-    instead of being imported and linked again (see :mod:`wpsgraph.cache`).
+    instead of being imported and linked again (see :mod:`wpsgraph.cache`). With
+    ``alongside``, its work runs while the store loads (loading takes no interpreter
+    lock, so both cores work).
     """
     ids = Iris(base)
     timings: dict[str, float] = {}
@@ -166,7 +209,15 @@ def build_graph(
         for plan in plans:
             plan.load_into(store, links[plan.plan_id])
 
-    timer.run("store", load)
+    if alongside is None:
+        timer.run("store", load)
+    else:
+        _load_alongside(
+            lambda: timer.run("store", load),
+            store,
+            alongside,
+            load_order(ontology, ref, themes, plans, links),
+        )
     located = dict(ref.located) | themes.located
     for plan in plans:
         located.update(plan.located)
@@ -220,7 +271,29 @@ def build_graph(
             else {}
         ),
         shared_key=store_cache.shared if store_cache is not None else "",
+        ontology=ontology,
+        links=links,
     )
+
+
+def _load_alongside(
+    load: Callable[[], None], store: ox.Store, alongside: Alongside, quads: Iterator[ox.Quad]
+) -> None:
+    """``load`` in a thread while ``alongside`` works in this one; its error (or the
+    load's) raised once both are done."""
+
+    def loading() -> None:
+        load()
+        alongside.loaded(store)
+
+    with ThreadPoolExecutor(1) as pool:
+        loaded = pool.submit(loading)
+        try:
+            alongside.while_loading(quads)
+        finally:
+            error = loaded.exception()  # waits for the load
+        if error is not None:
+            raise error
 
 
 def build(
@@ -239,49 +312,56 @@ def build(
     """
     # the site stage sits downstream of this one
     from wpsgraph.site import build_site
+    from wpsgraph.site.prelude import Prelude
     from wpsgraph.site.reuse import SiteReuse, site_code_digest
 
     started = time.perf_counter()
-    result = build_graph(project, base=base, cache=cache)
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    reuse = None
-    try:
-        timer = _Timer(result.timings)
-        pieces = PieceCache(cache / "dumps") if cache is not None else None
-        dumps = timer.run(
-            "dumps",
-            lambda: write_dumps(
-                result.store,
-                tmp,
-                result.ids,
-                compress=site,  # the site serves a gzip copy of each
-                keys=_graph_keys(result),
-                cache=pieces,
-                own=_graph_owners(result),
-            ),
-        )
-        if site:
-            # the site carries its own dumps (and gzip copies), for a static host
-            if result.plan_keys:
-                code = site_code_digest(project.site / "templates", project.site / "static")
-                reuse = SiteReuse.load(out, result.plan_keys, code, result.shared_key)
-            pages = timer.run(
-                "site",
-                lambda: build_site(result, project, tmp / "site", dumps=dumps, reuse=reuse),
+    # with a site, its graph is grouped and its query library started while the store loads
+    with Prelude(project.queries, Iris(base).id) if site else nullcontext() as prelude:
+        result = build_graph(project, base=base, cache=cache, alongside=prelude)
+        if prelude is not None:
+            result.timings["site"] = prelude.seconds
+        out = out.resolve()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        reuse = None
+        try:
+            timer = _Timer(result.timings)
+            pieces = PieceCache(cache / "dumps") if cache is not None else None
+            dumps = timer.run(
+                "dumps",
+                lambda: write_dumps(
+                    result.store,
+                    tmp,
+                    result.ids,
+                    compress=site,  # the site serves a gzip copy of each
+                    keys=_graph_keys(result),
+                    cache=pieces,
+                    own=_graph_owners(result),
+                ),
             )
+            if site:
+                # the site carries its own dumps (and gzip copies), for a static host
+                if result.plan_keys:
+                    code = site_code_digest(project.site / "templates", project.site / "static")
+                    reuse = SiteReuse.load(out, result.plan_keys, code, result.shared_key)
+                pages = timer.run(
+                    "site",
+                    lambda: build_site(
+                        result, project, tmp / "site", dumps=dumps, reuse=reuse, prelude=prelude
+                    ),
+                )
+                if reuse is not None:
+                    reuse.save(tmp)
+                    result.site_reused = sorted(reuse.plans)
+                    result.site_shared_reused = reuse.shared_taken
+                log(f"site: {pages} pages")
+            _swap(tmp, out)
+        except BaseException:
             if reuse is not None:
-                reuse.save(tmp)
-                result.site_reused = sorted(reuse.plans)
-                result.site_shared_reused = reuse.shared_taken
-            log(f"site: {pages} pages")
-        _swap(tmp, out)
-    except BaseException:
-        if reuse is not None:
-            reuse.restore()  # folders moved from the previous site go back
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+                reuse.restore()  # folders moved from the previous site go back
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     result.timings["total"] = time.perf_counter() - started
     return result
 

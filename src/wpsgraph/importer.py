@@ -10,7 +10,9 @@ and line, so that errors and pages can point back to both.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -62,6 +64,13 @@ class ImportedPlan:
         if self.nquads is not None:
             return list(ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS))
         return self.quads + links
+
+    def load_order(self, links: list[Quad]) -> Iterator[Quad]:
+        """The plan's quads and its links' in the order :meth:`load_into` gives them to
+        the store (the bytes parsed one quad at a time)."""
+        if self.nquads is not None:
+            return iter(ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS, lenient=True))
+        return chain(self.quads, links)
 
     def load_into(self, store: ox.Store, links: list[Quad]) -> None:
         """Put the plan's graph and its links graph into ``store``, in bulk.

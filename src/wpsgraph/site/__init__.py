@@ -1,7 +1,8 @@
 """Site: the static linked-data website, generated from the store in one pass.
 
-The store is scanned once and grouped by subject (:class:`Graph`); every page and file is
-made from that grouping, never by a query per page. Every resource under the data base
+The build's quads are grouped by subject once (:class:`Graph`, made while the store
+loads: ``prelude``); every page and file is made from that grouping, never by a query
+per page. Every resource under the data base
 ``…/id/`` gets ``<path>.html``, ``.ttl``, ``.jsonld`` and ``.nt``; each kind of resource
 has its template (plan, action, indicator, objective, actor, country, resolution,
 instrument, theme, link) with ``resource.html`` as the fallback; class index pages list
@@ -19,7 +20,8 @@ pages (``queries/<name>.html`` with CSV and JSON downloads) and the numbers of e
 comparison picture (``compare``: heatmaps, timeline, per-resolution bar charts, drawn
 as SVG by ``charts``, each with its CSV). That is the only querying the site does.
 
-Modules: ``graph`` (the grouping), ``views`` (what each page shows), ``links`` (the
+Modules: ``graph`` (the grouping), ``prelude`` (the grouping and the library, started
+while the store loads), ``views`` (what each page shows), ``links`` (the
 linker's links on action, resolution, instrument and theme pages), ``page`` (the
 variables of a resource page, in one place), ``render`` (templates to files),
 ``files`` (RDF files, dumps, .htaccess, search index), ``dataset`` (VoID, DCAT,

@@ -1,28 +1,26 @@
-"""build_site: one scan of the store (the query library meanwhile), then every page and
-data file of the site."""
+"""build_site: the site graph and the query library (:mod:`wpsgraph.site.prelude`), then
+every page and data file of the site."""
 
 from __future__ import annotations
 
-import gc
 import json
 import multiprocessing as mp
 import os
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from wpsgraph.query import list_queries
 from wpsgraph.site import dataset, files, library, links, ontodoc, views
 from wpsgraph.site.compare import Views
 from wpsgraph.site.contrib import contributions
 from wpsgraph.site.files import Dump
-from wpsgraph.site.graph import Graph, Resource, collector_paused
+from wpsgraph.site.graph import Graph, Resource
 from wpsgraph.site.page import resource_page
+from wpsgraph.site.prelude import Prelude
 from wpsgraph.site.render import Pages
 from wpsgraph.site.reuse import EXTENSIONS, SiteReuse, plan_of_path
 from wpsgraph.site.vendor import copy_vendor
@@ -46,18 +44,23 @@ def build_site(
     *,
     dumps: Sequence[Path] = (),
     reuse: SiteReuse | None = None,
+    prelude: Prelude | None = None,
 ) -> int:
     """Write the site for a built graph into ``out``; return the number of HTML pages.
 
     ``dumps`` (the files :func:`wpsgraph.dumps.write_dumps` wrote) are linked into
     ``out/dumps/`` with their gzip copies, and described in VoID and DCAT. With ``reuse``,
     the pages of plans that did not change are taken from the previous site
-    (:mod:`wpsgraph.site.reuse`) instead of rendered.
+    (:mod:`wpsgraph.site.reuse`) instead of rendered. ``prelude`` is the site graph and
+    the library's runs made while the store loaded (see :mod:`wpsgraph.site.prelude`);
+    without it they are made here, the library in a thread while the graph is grouped.
     """
-    try:
-        return _site(result, project, out, dumps, reuse)
-    finally:
-        gc.unfreeze()  # the site graph, frozen after its scan (see below)
+    if prelude is not None:
+        return _site(result, project, out, dumps, reuse, prelude)
+    with Prelude(project.queries, result.ids.id) as made:
+        made.loaded(result.store)
+        made.while_loading(result.quads())
+        return _site(result, project, out, dumps, reuse, made)
 
 
 def _site(
@@ -66,47 +69,27 @@ def _site(
     out: Path,
     dumps: Sequence[Path],
     reuse: SiteReuse | None,
+    prelude: Prelude,
 ) -> int:
-    queries = list_queries(project.queries) if project.queries.is_dir() else []
-    # the library runs in a thread while the store is grouped by subject and the files of
-    # unchanged plans are taken: the store answers queries without the interpreter's
-    # lock, so both cores work
-    made: Future[Graph] = Future()
-    pool = ThreadPoolExecutor(1)
-    try:
-        library_runs = pool.submit(
-            library.run_library, result.store, queries, made.result, result.ids.id
-        )
-        try:
-            with collector_paused():
-                graph = Graph(result.store.quads_for_pattern(None, None, None, None), result.ids.id)
-                # its millions of containers live as long as the site build: frozen, the
-                # cycle collector no longer walks them all whenever it runs (a second
-                # each time at 1M triples, the first time right after the scan), nor
-                # do the forked workers' collectors
-                gc.freeze()
-        except BaseException as exc:
-            made.set_exception(exc)
-            raise
-        made.set_result(graph)
-        site_url = result.ids.base + "/"
-        out.mkdir(parents=True, exist_ok=True)
-        static = project.site / "static"
-        if static.is_dir():
-            shutil.copytree(static, out / "static", dirs_exist_ok=True)
-        versions = copy_vendor(project.root / "node_modules", out / "vendor")
-        dump_list = files.copy_dumps(dumps, out / "dumps", DUMP_TEXT)
-        plans = views.members(graph, "ActionPlan")
-        by_focus = views.warnings_by_focus(result.report.warnings)
-        pages = Pages(graph, project.site / "templates", out, _globals(graph, plans, dump_list))
-        todo = _taken(pages, graph, graph.local(), by_focus, reuse)
-        runs = library_runs.result()
-    finally:
-        pool.shutdown()
+    # the library may still be running in its thread (the store answers queries without
+    # the interpreter's lock) while the files of unchanged plans are taken
+    graph = prelude.graph
+    site_url = result.ids.base + "/"
+    out.mkdir(parents=True, exist_ok=True)
+    static = project.site / "static"
+    if static.is_dir():
+        shutil.copytree(static, out / "static", dirs_exist_ok=True)
+    versions = copy_vendor(project.root / "node_modules", out / "vendor")
+    dump_list = files.copy_dumps(dumps, out / "dumps", DUMP_TEXT)
+    plans = views.members(graph, "ActionPlan")
+    by_focus = views.warnings_by_focus(result.report.warnings)
+    pages = Pages(graph, project.site / "templates", out, _globals(graph, plans, dump_list))
+    todo = _taken(pages, graph, graph.local(), by_focus, reuse)
+    runs = prelude.runs()
     compare = Views(graph, runs)
-    # the resources' pages are rendered by forked workers while this process writes the
-    # indexes, comparisons and query pages; the sitemap waits for both
-    rendered = _render_resources(pages, graph, todo, by_focus, compare)
+    # the resources' pages and the query pages are rendered by forked workers while this
+    # process writes the indexes and comparisons; the sitemap waits for both
+    rendered = _render_resources(pages, graph, todo, by_focus, compare, runs)
     try:
         _other_pages(
             pages,
@@ -171,7 +154,6 @@ def _other_pages(
         themes=links.theme_index(graph, views.members(graph, "Theme")),
     )
     _compare_pages(pages, compare, runs)
-    _query_pages(pages, runs, out)
     shapes = ontodoc.read_shapes(project.shapes)
     pages.write(
         "ontology.html",
@@ -204,7 +186,6 @@ def _other_pages(
         versions=versions,
         prefixes=json.dumps(short, sort_keys=True),
     )
-    (out / "search.json").write_text(files.search_index(graph, graph.local()), encoding="utf-8")
     dataset.write_dataset_files(
         dataset.dataset_description(graph, plans, dump_list, site_url, len(result.store)), out
     )
@@ -217,6 +198,9 @@ _STATE: tuple[Any, ...] = ()
 OVER_EVERY_PLAN = frozenset({"resolution.html"})
 # pages plus the links they list: below this, forking costs more than it saves
 MIN_PARALLEL_WEIGHT = 5000
+# slices of the resources per worker, handed out as workers come free: the last to finish
+# is then at most one small slice behind the others
+SLICES_PER_WORKER = 8
 
 
 def _taken(
@@ -272,10 +256,12 @@ def _render_resources(
     resources: list[Resource],
     by_focus: dict[str, Any],
     compare: Views,
+    runs: dict[str, library.QueryRun],
 ) -> Callable[[], None]:
-    """Render every resource's page and data files, on every core where the work is big
-    enough: forked workers inherit the grouped graph and each renders one slice. Returns
-    what waits for the workers (and adds the pages they wrote to ``pages.written``).
+    """Render every resource's page and data files, and the query pages, on every core
+    where the work is big enough: forked workers inherit the grouped graph and take
+    slices of it (and the query pages) as they come free. Returns what waits for the
+    workers (and adds the pages they wrote to ``pages.written``).
 
     The work is weighed by what the pages list, not by their number: a rebuild renders
     few pages, but those gathering across plans (a resolution, a theme, an actor) list
@@ -290,14 +276,20 @@ def _render_resources(
     ):
         for r in resources:
             _resource_page(pages, graph, r, by_focus, compare)
+        for job in SIDE_JOBS.values():
+            job(pages, graph, runs)
         return lambda: None
     resources = sorted(resources, key=lambda r: -weight[id(r)])
-    _STATE = (pages, graph, resources, by_focus, compare)
+    _STATE = (pages, graph, resources, by_focus, compare, runs)
     try:
         pool = mp.get_context("fork").Pool(workers)  # the workers are forked here
     finally:
         _STATE = ()
-    slices = pool.map_async(_render_slice, [(i, workers) for i in range(workers)])
+    count = workers * SLICES_PER_WORKER
+    # the side jobs first: in a rebuild they weigh as much as the resources' pages
+    tasks: list[tuple[str, int, int]] = [(name, 0, 0) for name in SIDE_JOBS]
+    tasks += [("", i, count) for i in range(count)]
+    slices = pool.map_async(_render_slice, tasks, chunksize=1)
     pool.close()
 
     def wait() -> None:
@@ -311,13 +303,24 @@ def _render_resources(
     return wait
 
 
-def _render_slice(args: tuple[int, int]) -> list[str]:
-    start, step = args
-    pages, graph, resources, by_focus, compare = _STATE
+def _render_slice(args: tuple[str, int, int]) -> list[str]:
+    """In a worker: the side job named, or every ``step``-th resource from ``start``;
+    the pages written."""
+    side, start, step = args
+    pages, graph, resources, by_focus, compare, runs = _STATE
     before = len(pages.written)
-    for r in resources[start::step]:
-        _resource_page(pages, graph, r, by_focus, compare)
+    if side:
+        SIDE_JOBS[side](pages, graph, runs)
+    else:
+        for r in resources[start::step]:
+            _resource_page(pages, graph, r, by_focus, compare)
     return pages.written[before:]
+
+
+def _search_index(pages: Pages, graph: Graph, runs: dict[str, library.QueryRun]) -> None:
+    (pages.out / "search.json").write_text(
+        files.search_index(graph, graph.local()), encoding="utf-8"
+    )
 
 
 def _resource_page(
@@ -361,12 +364,19 @@ def _compare_pages(pages: Pages, compare: Views, runs: dict[str, library.QueryRu
     pages.write("compare.html", "compare.html", pictures=shown)
 
 
-def _query_pages(pages: Pages, runs: dict[str, library.QueryRun], out: Path) -> None:
+def _query_pages(pages: Pages, graph: Graph, runs: dict[str, library.QueryRun]) -> None:
     """queries/<name>.html for every library query, its downloads, and an index."""
-    library.write_downloads(runs, out)
+    library.write_downloads(runs, pages.out)
     for run in runs.values():
         pages.write(run.path("html"), "query.html", run=run, max_rows=library.MAX_ROWS)
     pages.write(f"{library.FOLDER}/index.html", "queries.html", runs=list(runs.values()))
+
+
+# what the workers do besides the resources' pages (else this process, beside them)
+SIDE_JOBS: dict[str, Callable[[Pages, Graph, dict[str, library.QueryRun]], None]] = {
+    "queries": _query_pages,
+    "search": _search_index,
+}
 
 
 def _globals(graph: Graph, plans: list[Resource], dumps: list[Dump]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The store grouped by subject in one scan: the only view of the data the site reads."""
+"""The build's quads grouped by subject in one pass: the only view of the data the site
+reads."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ class Resource:
 
 
 class Graph:
-    """The store grouped by subject (one scan), with labels, types and local paths."""
+    """The quads grouped by subject (one pass), with labels, types and local paths."""
 
     def __init__(self, quads: Iterable[ox.Quad], id_base: str) -> None:
         self.id_base = id_base
