@@ -12,10 +12,11 @@ the contribution of a plan that changed is not the one it had last time: editing
 action's wording renders the pages that list that action (its actors, the themes and
 instruments it is linked to), not every page the plan shows on. A contribution depends
 on the plan's quads and the shared data only, so an unchanged plan's are taken from the
-previous build's manifest and only the changed plans' are worked out, in a rebuild:
-working them out for every plan (≈6 s at 1M triples) would cost a full build more than
-it saves the next rebuild. A plan described by no digest yet (after a full build) is
-recorded by the list of pages it shows on, and its first change renders all of them.
+previous build's manifest and only the changed plans' are worked out before the pages
+are rendered. A plan no build has described yet (every plan, in a full build) is
+recorded by the list of pages it shows on until a forked worker has worked out its
+digests beside the pages (≈6 s of CPU at 1M triples for every plan); a plan left with
+only that list (by an older build) renders all of them on its next change.
 """
 
 from __future__ import annotations
@@ -50,8 +51,7 @@ def contributions(
     described: Collection[str] = (),
 ) -> Shown:
     """The shared pages each plan shows on, and for the plans in ``described`` a digest
-    of what each of them shows there (worked out per plan asked for: a full build, which
-    would ask for every plan, asks for none)."""
+    of what each of them shows there (worked out per plan asked for)."""
     under = graph.id_base + "plan/"
     digests = _Digests(graph, by_focus)
     shown = Shown()

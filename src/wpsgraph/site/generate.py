@@ -9,6 +9,7 @@ import os
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,9 +88,12 @@ def _site(
     todo = _taken(pages, graph, graph.local(), by_focus, reuse)
     runs = prelude.runs()
     compare = Views(graph, runs)
-    # the resources' pages and the query pages are rendered by forked workers while this
-    # process writes the indexes and comparisons; the sitemap waits for both
-    rendered = _render_resources(pages, graph, todo, by_focus, compare, runs)
+    # the resources' pages and the side jobs (query pages, search index, the digests of
+    # plans the manifest has none of) are done by forked workers while this process
+    # writes the indexes and comparisons; the sitemap and the manifest wait for both
+    describe = reuse.undescribed() if reuse else []
+    work = _Work(pages, graph, todo, by_focus, compare, runs, describe)
+    rendered = _render_resources(work)
     try:
         _other_pages(
             pages,
@@ -104,7 +108,9 @@ def _site(
             compare=compare,
         )
     finally:
-        rendered()
+        found = rendered()
+    if reuse is not None:
+        reuse.note_digests(found.get("digests"))
     (out / "sitemap.xml").write_text(
         dataset.sitemap(sorted(pages.written), site_url), encoding="utf-8"
     )
@@ -250,77 +256,96 @@ def _taken(
     return todo
 
 
-def _render_resources(
-    pages: Pages,
-    graph: Graph,
-    resources: list[Resource],
-    by_focus: dict[str, Any],
-    compare: Views,
-    runs: dict[str, library.QueryRun],
-) -> Callable[[], None]:
-    """Render every resource's page and data files, and the query pages, on every core
-    where the work is big enough: forked workers inherit the grouped graph and take
-    slices of it (and the query pages) as they come free. Returns what waits for the
-    workers (and adds the pages they wrote to ``pages.written``).
+@dataclass
+class _Work:
+    """What the workers share: the resources to render and the rest of their work."""
+
+    pages: Pages
+    graph: Graph
+    resources: list[Resource]
+    by_focus: dict[str, Any]
+    compare: Views
+    runs: dict[str, library.QueryRun]
+    describe: list[str]  # plans whose contributions to the shared pages are to be digested
+
+
+def _render_resources(work: _Work) -> Callable[[], dict[str, Any]]:
+    """Render every resource's page and data files, and do the side jobs, on every core
+    where the work is big enough: forked workers inherit the grouped graph and take the
+    side jobs and slices of the resources as they come free. Returns what waits for the
+    workers: it adds the pages they wrote to ``pages.written`` and gives what the side
+    jobs found, by name.
 
     The work is weighed by what the pages list, not by their number: a rebuild renders
     few pages, but those gathering across plans (a resolution, a theme, an actor) list
     thousands of links each. Heaviest first, dealt out in turn, so slices weigh alike."""
     global _STATE
     workers = min(os.cpu_count() or 1, 8)
-    weight = {id(r): 1 + sum(map(len, r.inv.values())) for r in resources}
+    weight = {id(r): 1 + sum(map(len, r.inv.values())) for r in work.resources}
+    jobs = [name for name in SIDE_JOBS if name != "digests" or work.describe]
     if (
         workers < 2
         or sum(weight.values()) < MIN_PARALLEL_WEIGHT
         or "fork" not in mp.get_all_start_methods()
     ):
-        for r in resources:
-            _resource_page(pages, graph, r, by_focus, compare)
-        for job in SIDE_JOBS.values():
-            job(pages, graph, runs)
-        return lambda: None
-    resources = sorted(resources, key=lambda r: -weight[id(r)])
-    _STATE = (pages, graph, resources, by_focus, compare, runs)
+        for r in work.resources:
+            _resource_page(work.pages, work.graph, r, work.by_focus, work.compare)
+        found = {name: SIDE_JOBS[name](work) for name in jobs}
+        return lambda: found
+    work.resources = sorted(work.resources, key=lambda r: -weight[id(r)])
+    _STATE = (work,)
     try:
         pool = mp.get_context("fork").Pool(workers)  # the workers are forked here
     finally:
         _STATE = ()
     count = workers * SLICES_PER_WORKER
     # the side jobs first: in a rebuild they weigh as much as the resources' pages
-    tasks: list[tuple[str, int, int]] = [(name, 0, 0) for name in SIDE_JOBS]
-    tasks += [("", i, count) for i in range(count)]
+    tasks = [(name, 0, 0) for name in jobs] + [("", i, count) for i in range(count)]
     slices = pool.map_async(_render_slice, tasks, chunksize=1)
     pool.close()
 
-    def wait() -> None:
+    def wait() -> dict[str, Any]:
+        found = {}
         try:
-            for written in slices.get():
-                pages.written.extend(written)
+            for name, written, value in slices.get():
+                work.pages.written.extend(written)
+                if name:
+                    found[name] = value
         finally:
             pool.terminate()  # no-op once they are done; stops them if one failed
             pool.join()
+        return found
 
     return wait
 
 
-def _render_slice(args: tuple[str, int, int]) -> list[str]:
+def _render_slice(args: tuple[str, int, int]) -> tuple[str, list[str], Any]:
     """In a worker: the side job named, or every ``step``-th resource from ``start``;
-    the pages written."""
+    the pages written, and what the side job found."""
     side, start, step = args
-    pages, graph, resources, by_focus, compare, runs = _STATE
-    before = len(pages.written)
+    (work,) = _STATE
+    pages = work.pages
+    before, value = len(pages.written), None
     if side:
-        SIDE_JOBS[side](pages, graph, runs)
+        value = SIDE_JOBS[side](work)
     else:
-        for r in resources[start::step]:
-            _resource_page(pages, graph, r, by_focus, compare)
-    return pages.written[before:]
+        for r in work.resources[start::step]:
+            _resource_page(pages, work.graph, r, work.by_focus, work.compare)
+    return side, pages.written[before:], value
 
 
-def _search_index(pages: Pages, graph: Graph, runs: dict[str, library.QueryRun]) -> None:
-    (pages.out / "search.json").write_text(
-        files.search_index(graph, graph.local()), encoding="utf-8"
+def _search_index(work: _Work) -> None:
+    (work.pages.out / "search.json").write_text(
+        files.search_index(work.graph, work.graph.local()), encoding="utf-8"
     )
+
+
+def _digests(work: _Work) -> dict[str, dict[str, str]]:
+    """What each plan of ``work.describe`` shows on each shared page, as digests (see
+    :mod:`wpsgraph.site.contrib`): worked out beside the pages in a full build, so a
+    plan's first change renders only the shared pages where it shows something new."""
+    shown = contributions(work.graph, work.graph.local(), work.by_focus, set(work.describe))
+    return {plan: dict(pages) for plan, pages in shown.digests.items()}
 
 
 def _resource_page(
@@ -364,18 +389,20 @@ def _compare_pages(pages: Pages, compare: Views, runs: dict[str, library.QueryRu
     pages.write("compare.html", "compare.html", pictures=shown)
 
 
-def _query_pages(pages: Pages, graph: Graph, runs: dict[str, library.QueryRun]) -> None:
+def _query_pages(work: _Work) -> None:
     """queries/<name>.html for every library query, its downloads, and an index."""
+    pages, runs = work.pages, work.runs
     library.write_downloads(runs, pages.out)
     for run in runs.values():
         pages.write(run.path("html"), "query.html", run=run, max_rows=library.MAX_ROWS)
     pages.write(f"{library.FOLDER}/index.html", "queries.html", runs=list(runs.values()))
 
 
-# what the workers do besides the resources' pages (else this process, beside them)
-SIDE_JOBS: dict[str, Callable[[Pages, Graph, dict[str, library.QueryRun]], None]] = {
+# what the workers do besides the resources' pages (else this process, after them)
+SIDE_JOBS: dict[str, Callable[[_Work], Any]] = {
     "queries": _query_pages,
     "search": _search_index,
+    "digests": _digests,
 }
 
 

@@ -20,14 +20,14 @@ A page outside the plans' folders (an actor, a country, a theme, an instrument, 
 document …) shows its resource's triples, the nodes that point at it, and what those say;
 so it shows something of a plan only when one of the plan's nodes points at it or is
 pointed at by it. What it shows of each plan is recorded in the manifest as a digest per
-plan and page (:mod:`wpsgraph.site.contrib`; after a full build, as the list of pages a
-plan shows on). When the shared digest (reference data, ontology, templates, site code,
-the set of plans) is unchanged, a shared page is hard-linked from the previous site
-unless the digest of a plan that changed differs from last time (or the plan shows on it
-now and did not, or the other way round; with no digest of last time, unless the plan
-shows on it now or did then). Resolution
-pages chart every plan and are rendered every time, as are the indexes, comparisons and
-query pages.
+plan and page (:mod:`wpsgraph.site.contrib`; worked out beside the pages, in every build,
+for the plans that have none yet: so also after a full build). When the shared digest
+(reference data, ontology, templates, site code, the set of plans) is unchanged, a
+shared page is hard-linked from the previous site unless the digest of a plan that
+changed differs from last time (or the plan shows on it now and did not, or the other
+way round; with no digest of last time, unless the plan shows on it now or did then).
+Resolution pages chart every plan and are rendered every time, as are the indexes,
+comparisons and query pages.
 """
 
 from __future__ import annotations
@@ -142,9 +142,10 @@ class SiteReuse:
         )
 
     def to_describe(self) -> set[str]:
-        """The plans whose contributions to the shared pages are worked out as digests:
-        those that changed, when the rest of the previous site can be taken (in a full
-        build, none: see :mod:`wpsgraph.site.contrib`)."""
+        """The plans whose contributions to the shared pages are worked out as digests
+        before the pages are rendered: those that changed, when the rest of the previous
+        site can be taken (in a full build, none; every plan's are worked out beside the
+        pages, see :meth:`undescribed`)."""
         if not self._shared_same():
             return set()
         return {pid for pid in self.new if not self.reusable(pid)}
@@ -185,6 +186,20 @@ class SiteReuse:
             else:
                 return  # what it showed last time is not known: any page may differ
         self.touched = touched
+
+    def undescribed(self) -> list[str]:
+        """The plans recorded by the list of pages they show on, not by digests (after
+        :meth:`note_mentions`): their digests are worked out beside the pages
+        (:meth:`note_digests`), for their next change."""
+        return sorted(pid for pid, shown in self.mentions.items() if isinstance(shown, list))
+
+    def note_digests(self, digests: dict[str, dict[str, str]] | None) -> None:
+        """Record the digests of the :meth:`undescribed` plans, worked out in this build
+        (a plan shown on no shared page has none); None: they were not worked out."""
+        if digests is None:
+            return
+        for pid in self.undescribed():
+            self.mentions[pid] = digests.get(pid, {})
 
     def shared_reusable(self, path: str) -> bool:
         return self.touched is not None and path not in self.touched
