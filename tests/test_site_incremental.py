@@ -273,7 +273,8 @@ def test_the_forked_workers_write_what_one_process_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The real corpus is big enough to render on forked workers, which also take the
-    query pages and the search index: the same files as rendered in this process."""
+    query pages, the search index and the digests of what each plan shows on the shared
+    pages: the same files and digests as made in this process."""
     where = tmp_path / "pids"
 
     def noted(job: Any) -> Any:
@@ -285,14 +286,20 @@ def test_the_forked_workers_write_what_one_process_writes(
         return run
 
     monkeypatch.setattr(generate, "SIDE_JOBS", {k: noted(v) for k, v in generate.SIDE_JOBS.items()})
-    build(Project(REPO), tmp_path / "parallel")
+    build(Project(REPO), tmp_path / "parallel", cache=tmp_path / "cache-1")
     parallel = _tree(tmp_path / "parallel/site")
     pids = where.read_text().split()
-    assert len(pids) == 2 and str(os.getpid()) not in pids  # done by the workers
+    assert len(pids) == 3 and str(os.getpid()) not in pids  # done by the workers
     monkeypatch.setattr(generate, "MIN_PARALLEL_WEIGHT", 10**12)
-    build(Project(REPO), tmp_path / "serial")
+    build(Project(REPO), tmp_path / "serial", cache=tmp_path / "cache-2")
     serial = _tree(tmp_path / "serial/site")
-    assert where.read_text().split()[2:] == [str(os.getpid())] * 2  # done here
+    assert where.read_text().split()[3:] == [str(os.getpid())] * 3  # done here
+    digests = [
+        json.loads((tmp_path / name / MANIFEST).read_text())["mentions"]
+        for name in ("parallel", "serial")
+    ]
+    assert digests[0] == digests[1]
+    assert len(digests[0]) == 5 and all(isinstance(d, dict) and d for d in digests[0].values())
     assert parallel.keys() == serial.keys()
     assert {"search.json", "sitemap.xml", "queries/index.html"} <= parallel.keys()
     assert len([name for name in parallel if name.startswith("queries/")]) > 40
