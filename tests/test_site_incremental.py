@@ -16,6 +16,7 @@ from markupsafe import escape
 
 from wpsgraph.build import Project, build
 from wpsgraph.site import generate
+from wpsgraph.site import parallel as workers
 from wpsgraph.site.reuse import MANIFEST
 
 
@@ -285,12 +286,12 @@ def test_the_forked_workers_write_what_one_process_writes(
 
         return run
 
-    monkeypatch.setattr(generate, "SIDE_JOBS", {k: noted(v) for k, v in generate.SIDE_JOBS.items()})
+    monkeypatch.setattr(workers, "SIDE_JOBS", {k: noted(v) for k, v in workers.SIDE_JOBS.items()})
     build(Project(REPO), tmp_path / "parallel", cache=tmp_path / "cache-1")
     parallel = _tree(tmp_path / "parallel/site")
     pids = where.read_text().split()
     assert len(pids) == 3 and str(os.getpid()) not in pids  # done by the workers
-    monkeypatch.setattr(generate, "MIN_PARALLEL_WEIGHT", 10**12)
+    monkeypatch.setattr(workers, "MIN_PARALLEL_WEIGHT", 10**12)
     build(Project(REPO), tmp_path / "serial", cache=tmp_path / "cache-2")
     serial = _tree(tmp_path / "serial/site")
     assert where.read_text().split()[3:] == [str(os.getpid())] * 3  # done here

@@ -27,7 +27,8 @@ variables of a resource page, in one place), ``render`` (templates to files),
 ``files`` (RDF files, dumps, .htaccess, search index), ``dataset`` (VoID, DCAT,
 schema.org, sitemap), ``library`` (the query library, run), ``compare`` and ``charts``
 (the pictures), ``ontodoc`` (shapes per term, class diagram), ``vendor`` (npm
-components), ``generate`` (:func:`build_site`).
+components), ``parallel`` (the resources' pages and the side jobs on forked workers),
+``generate`` (:func:`build_site`).
 """
 
 from wpsgraph.site.generate import build_site

@@ -4,12 +4,9 @@ every page and data file of the site."""
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
-import os
 import shutil
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +17,7 @@ from wpsgraph.site.compare import Views
 from wpsgraph.site.contrib import contributions
 from wpsgraph.site.files import Dump
 from wpsgraph.site.graph import Graph, Resource
-from wpsgraph.site.page import resource_page
+from wpsgraph.site.parallel import Work, render_resources
 from wpsgraph.site.prelude import Prelude
 from wpsgraph.site.render import Pages
 from wpsgraph.site.reuse import EXTENSIONS, SiteReuse, plan_of_path
@@ -92,8 +89,8 @@ def _site(
     # plans the manifest has none of) are done by forked workers while this process
     # writes the indexes and comparisons; the sitemap and the manifest wait for both
     describe = reuse.undescribed() if reuse else []
-    work = _Work(pages, graph, todo, by_focus, compare, runs, describe)
-    rendered = _render_resources(work)
+    work = Work(pages, graph, todo, by_focus, compare, runs, describe)
+    rendered = render_resources(work)
     try:
         _other_pages(
             pages,
@@ -199,14 +196,8 @@ def _other_pages(
     (out / "robots.txt").write_text(dataset.robots(site_url), encoding="utf-8")
 
 
-_STATE: tuple[Any, ...] = ()
 # shared pages that chart every plan: rendered in every build
 OVER_EVERY_PLAN = frozenset({"resolution.html"})
-# pages plus the links they list: below this, forking costs more than it saves
-MIN_PARALLEL_WEIGHT = 5000
-# slices of the resources per worker, handed out as workers come free: the last to finish
-# is then at most one small slice behind the others
-SLICES_PER_WORKER = 8
 
 
 def _taken(
@@ -256,124 +247,6 @@ def _taken(
     return todo
 
 
-@dataclass
-class _Work:
-    """What the workers share: the resources to render and the rest of their work."""
-
-    pages: Pages
-    graph: Graph
-    resources: list[Resource]
-    by_focus: dict[str, Any]
-    compare: Views
-    runs: dict[str, library.QueryRun]
-    describe: list[str]  # plans whose contributions to the shared pages are to be digested
-
-
-def _render_resources(work: _Work) -> Callable[[], dict[str, Any]]:
-    """Render every resource's page and data files, and do the side jobs, on every core
-    where the work is big enough: forked workers inherit the grouped graph and take the
-    side jobs and slices of the resources as they come free. Returns what waits for the
-    workers: it adds the pages they wrote to ``pages.written`` and gives what the side
-    jobs found, by name.
-
-    The work is weighed by what the pages list, not by their number: a rebuild renders
-    few pages, but those gathering across plans (a resolution, a theme, an actor) list
-    thousands of links each. Heaviest first, dealt out in turn, so slices weigh alike."""
-    global _STATE
-    workers = min(os.cpu_count() or 1, 8)
-    weight = {id(r): 1 + sum(map(len, r.inv.values())) for r in work.resources}
-    jobs = [name for name in SIDE_JOBS if name != "digests" or work.describe]
-    if (
-        workers < 2
-        or sum(weight.values()) < MIN_PARALLEL_WEIGHT
-        or "fork" not in mp.get_all_start_methods()
-    ):
-        for r in work.resources:
-            _resource_page(work.pages, work.graph, r, work.by_focus, work.compare)
-        found = {name: SIDE_JOBS[name](work) for name in jobs}
-        return lambda: found
-    work.resources = sorted(work.resources, key=lambda r: -weight[id(r)])
-    _STATE = (work,)
-    try:
-        pool = mp.get_context("fork").Pool(workers)  # the workers are forked here
-    finally:
-        _STATE = ()
-    count = workers * SLICES_PER_WORKER
-    # the side jobs first: in a rebuild they weigh as much as the resources' pages
-    tasks = [(name, 0, 0) for name in jobs] + [("", i, count) for i in range(count)]
-    slices = pool.map_async(_render_slice, tasks, chunksize=1)
-    pool.close()
-
-    def wait() -> dict[str, Any]:
-        found = {}
-        try:
-            for name, written, value in slices.get():
-                work.pages.written.extend(written)
-                if name:
-                    found[name] = value
-        finally:
-            pool.terminate()  # no-op once they are done; stops them if one failed
-            pool.join()
-        return found
-
-    return wait
-
-
-def _render_slice(args: tuple[str, int, int]) -> tuple[str, list[str], Any]:
-    """In a worker: the side job named, or every ``step``-th resource from ``start``;
-    the pages written, and what the side job found."""
-    side, start, step = args
-    (work,) = _STATE
-    pages = work.pages
-    before, value = len(pages.written), None
-    if side:
-        value = SIDE_JOBS[side](work)
-    else:
-        for r in work.resources[start::step]:
-            _resource_page(pages, work.graph, r, work.by_focus, work.compare)
-    return side, pages.written[before:], value
-
-
-def _search_index(work: _Work) -> None:
-    (work.pages.out / "search.json").write_text(
-        files.search_index(work.graph, work.graph.local()), encoding="utf-8"
-    )
-
-
-def _digests(work: _Work) -> dict[str, dict[str, str]]:
-    """What each plan of ``work.describe`` shows on each shared page, as digests (see
-    :mod:`wpsgraph.site.contrib`): worked out beside the pages in a full build, so a
-    plan's first change renders only the shared pages where it shows something new."""
-    shown = contributions(work.graph, work.graph.local(), work.by_focus, set(work.describe))
-    return {plan: dict(pages) for plan, pages in shown.digests.items()}
-
-
-def _resource_page(
-    pages: Pages, graph: Graph, r: Resource, by_focus: dict[str, Any], compare: Views
-) -> None:
-    path = graph.path(r.iri)
-    assert path is not None
-    jsonld = files.write_resource_files(r, f"{pages.out}/{path}", pages.folders)
-    template = views.template_for(graph, r)
-    if not pages.has(template):
-        template = "resource.html"
-    page = resource_page(graph, r, path, template, by_focus)
-    picture = None
-    if template == "resolution.html":
-        picture = compare.resolution_chart(r.iri)
-    elif template == "plan.html":
-        picture = compare.plan_chart(r.one(dcterms.identifier))
-    if picture is not None:
-        picture.write(pages.out)
-        page.chart = Markup(picture.inline(path + ".html"))
-        page.chart_files = {
-            "svg": picture.svg_path,
-            "csv": picture.csv_path,
-            "query": f"{library.FOLDER}/{picture.query}.html",
-        }
-    pages.write(path + ".html", template, script=files.script_json(jsonld), **vars(page))
-
-
 def _compare_pages(pages: Pages, compare: Views, runs: dict[str, library.QueryRun]) -> None:
     """compare.html: every comparison picture, inline, with its query and CSV."""
     shown = []
@@ -387,23 +260,6 @@ def _compare_pages(pages: Pages, compare: Views, runs: dict[str, library.QueryRu
             }
         )
     pages.write("compare.html", "compare.html", pictures=shown)
-
-
-def _query_pages(work: _Work) -> None:
-    """queries/<name>.html for every library query, its downloads, and an index."""
-    pages, runs = work.pages, work.runs
-    library.write_downloads(runs, pages.out)
-    for run in runs.values():
-        pages.write(run.path("html"), "query.html", run=run, max_rows=library.MAX_ROWS)
-    pages.write(f"{library.FOLDER}/index.html", "queries.html", runs=list(runs.values()))
-
-
-# what the workers do besides the resources' pages (else this process, after them)
-SIDE_JOBS: dict[str, Callable[[_Work], Any]] = {
-    "queries": _query_pages,
-    "search": _search_index,
-    "digests": _digests,
-}
 
 
 def _globals(graph: Graph, plans: list[Resource], dumps: list[Dump]) -> dict[str, Any]:
