@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -258,28 +259,36 @@ def validate(
     sees the types of actors and instruments; reference nodes are validated once.
     """
     report = ValidationReport()
-    if validator == "sparql":
-        from wpsgraph import shacl_sparql
-
-        if store is None:
-            raise ValueError("the sparql validator needs the store")
-        checks = shacl_sparql.compile_shapes(shacl_sparql.load_shapes(shapes_dir))
-        report.extend(shacl_sparql.run(store, checks, located))
-    elif validator == "pyshacl":
-        shapes = load_turtle(shapes_dir)
-        ontology = load_turtle(ontology_dir)
-        reference_nodes = {q.subject.value for q in reference_quads}
-        report.extend(
-            validate_quads(reference_quads, shapes=shapes, ontology=ontology, located=located)
-        )
-        for quads in plan_quads.values():
-            results = validate_quads(
-                [*quads, *reference_quads], shapes=shapes, ontology=ontology, located=located
-            )
-            report.extend(r for r in results if r.focus not in reference_nodes)
-    else:
-        raise ValueError(f"unknown validator {validator!r}; use one of {VALIDATORS}")
     checks_dir = shapes_dir / "checks"
-    if store is not None and checks_dir.is_dir():
-        report.extend(run_checks(store, checks_dir, located))
+    with ThreadPoolExecutor(1) as side:
+        # the ``*-violation.rq`` checks run in the store beside the shapes (the store
+        # answers without the interpreter lock)
+        extra = (
+            side.submit(run_checks, store, checks_dir, located)
+            if store is not None and checks_dir.is_dir()
+            else None
+        )
+        if validator == "sparql":
+            from wpsgraph import shacl_sparql
+
+            if store is None:
+                raise ValueError("the sparql validator needs the store")
+            checks = shacl_sparql.compile_shapes(shacl_sparql.load_shapes(shapes_dir))
+            report.extend(shacl_sparql.run(store, checks, located))
+        elif validator == "pyshacl":
+            shapes = load_turtle(shapes_dir)
+            ontology = load_turtle(ontology_dir)
+            reference_nodes = {q.subject.value for q in reference_quads}
+            report.extend(
+                validate_quads(reference_quads, shapes=shapes, ontology=ontology, located=located)
+            )
+            for quads in plan_quads.values():
+                results = validate_quads(
+                    [*quads, *reference_quads], shapes=shapes, ontology=ontology, located=located
+                )
+                report.extend(r for r in results if r.focus not in reference_nodes)
+        else:
+            raise ValueError(f"unknown validator {validator!r}; use one of {VALIDATORS}")
+        if extra is not None:
+            report.extend(extra.result())
     return report
