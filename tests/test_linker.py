@@ -11,7 +11,12 @@ from conftest import REPO, select
 from wpsgraph.build import Project, build_graph
 from wpsgraph.errors import DataError
 from wpsgraph.evaluate import evaluate
-from wpsgraph.linker import find_resolutions
+from wpsgraph.importer import read_plan
+from wpsgraph.linker import _texts, find_resolutions
+from wpsgraph.plantree import actions as plan_actions
+from wpsgraph.reference import load_reference
+from wpsgraph.themes import Themes, load_themes
+from wpsgraph.vocab import DEFAULT_BASE, Iris
 
 ACTION = "https://w3id.org/wpsgraph/id/plan/fx-nap-2020/action/"
 
@@ -99,3 +104,39 @@ def test_gold_set_evaluation() -> None:
     assert ev.explicit.fn == 0, ev.explicit.misses
     assert ev.thematic.recall >= 0.75, ev.thematic.misses
     assert ev.thematic.precision >= 0.85, ev.thematic.extras
+
+
+def _every_rule(themes: Themes, text: str) -> list[tuple[str, list[str]]]:
+    return [(r.theme, words) for r in themes.rules if (words := r.match(text))]
+
+
+def _indexed(themes: Themes, text: str) -> list[tuple[str, list[str]]]:
+    return [(r.theme, words) for r in themes.index.candidates(text) if (words := r.match(text))]
+
+
+def test_the_rule_index_finds_what_every_rule_finds() -> None:
+    """The index of the rules' words only skips rules that cannot match: on every action
+    text of the real corpus, and on texts that play with case, hyphens, apostrophes,
+    prefixes and characters whose case folds to ASCII letters, it gives what running
+    every rule gives."""
+    ids = Iris(DEFAULT_BASE)
+    ref = load_reference(REPO / "data", ids)
+    themes = load_themes(REPO / "data", ref, ids)
+    texts = []
+    for path in sorted((REPO / "data" / "plans").glob("*.yaml")):
+        plan = read_plan(path, REPO / "data", ref, ids)
+        assert plan.data is not None
+        texts += [" \n ".join(_texts(a, {})) for a in plan_actions(plan.data)]
+    terms = [t for r in themes.rules for t in r.terms]
+    texts += [t.upper() for t in terms] + [t.replace(" ", "-") for t in terms]
+    texts += [f"pre{t}" for t in terms] + [f"{t.rstrip('*')}s" for t in terms]
+    texts += ["Women's participation", "TRAFFICKING", "ſexual violence", "İntegrate gender"]
+    texts += ["Sexual and gender-based violence", "zero-tolerance", "\u212aill"]
+    matched = 0
+    for text in texts:
+        expected = _every_rule(themes, text)
+        assert _indexed(themes, text) == expected, text
+        matched += bool(expected)
+    assert matched > len(texts) // 2  # the texts do exercise the rules
+    # and the index does skip rules: an ordinary text runs few of them
+    assert len(themes.index.candidates("Train police officers in ethics.")) < len(themes.rules) // 4

@@ -138,7 +138,7 @@ def link_plan(plan: ImportedPlan, ref: Reference, themes: Themes, ids: Iris) -> 
                 _add(explicit, link, m.group(0), "instrument name")
         links += explicit.values()
         thematic: dict[str, Link] = {}
-        for rule in themes.rules:
+        for rule in themes.index.candidates(text):
             words = rule.match(text)
             if not words:
                 continue
