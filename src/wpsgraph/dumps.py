@@ -22,6 +22,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -134,29 +135,69 @@ def write_dumps(
     out.mkdir(parents=True, exist_ok=True)
     prefixes = {**PREFIXES, "id": ids.id}
     graphs: list[Graph] = [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]
-    pieces = _Pieces(cache, keys or {})
-    made: dict[str, bytes] = {}
-
-    def nt(g: Graph) -> bytes:  # a graph's N-Triples, read or made when first needed
-        if str(g) not in made:
-            made[str(g)] = pieces.get(g, "nt", lambda: _dump(store, g, "nt", prefixes))
-        return made[str(g)]
-
+    cores = os.cpu_count() or 1
     paths = [out / f"{DUMP_NAME}.{ext}" for ext in PIECED]
     nt_path = out / f"{DUMP_NAME}.nt"
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        merged = _merged_nt(graphs, nt, pieces, own or {})
+    with (
+        ThreadPoolExecutor(cores) as pool,
+        ThreadPoolExecutor(cores) as ahead,
+        ThreadPoolExecutor(1) as writer,
+    ):
+        pieces = _Pieces(cache, keys or {}, writer)
+        # the store serialises without the interpreter lock: the graphs' N-Triples, Turtle
+        # and JSON-LD that the cache does not hold are made a few graphs ahead of their
+        # use, on every core, while this thread joins the pieces
+        shared, groups = _by_owner(graphs, own or {})
+        made = {
+            ext: _Ahead(
+                ahead,
+                [
+                    (str(g), partial(_dump, store, g, kind, prefixes))
+                    for g in order
+                    if pieces.find(g, ext) is None
+                ],
+            )
+            for ext, kind, order in (
+                ("nt", "nt", shared + [g for group in groups.values() for g in group]),
+                ("trig", "ttl", graphs),
+                ("jsonld", "jsonld", graphs),
+            )
+        }
+        nts: dict[str, bytes] = {}
+
+        def nt(g: Graph) -> bytes:  # a graph's N-Triples, from the store or the cache
+            if str(g) not in nts:
+                data = made["nt"].take(str(g))
+                if data is None:
+                    data = pieces.get(g, "nt", lambda: _dump(store, g, "nt", prefixes))
+                else:
+                    pieces.keep(g, "nt", data)
+                nts[str(g)] = data
+            return nts[str(g)]
+
+        def piece(g: Graph, ext: str) -> Part:
+            raw = made[ext].take(str(g)) if ext in made else None
+            if raw is None:  # in the cache, or the N-Quads (made from the N-Triples)
+                kind = {"trig": "ttl", "jsonld": "jsonld"}.get(ext)
+
+                def make() -> bytes:
+                    return _piece(g, ext, nt(g), _dump(store, g, kind, prefixes) if kind else b"")
+
+                return pieces.part(g, ext, make)
+            data = _piece(g, ext, nt(g), raw)
+            pieces.keep(g, ext, data)
+            return data
+
+        merged = _merged_nt(shared, groups, nt, pieces)
         _write_parts(nt_path, (data for data, _ in merged))
-        # zlib releases the GIL: the gzip copies are compressed on every core while the
-        # next dumps are serialised, and written once all are
+        # zlib frees the interpreter lock too: the gzip copies are compressed on every
+        # core while the next dumps are made, and written once all are
         copies = [_gzip_copy(nt_path, "nt-own", merged, pieces, pool)] if compress else []
         del merged
         for ext, path in zip(PIECED, paths, strict=True):
             parts: list[tuple[Part, Graph | None]] = [(_HEAD[ext](prefixes), None)]
             for g in graphs:
-                data = pieces.part(
-                    g, ext, lambda g=g, ext=ext: _piece(store, g, ext, nt(g), prefixes)
-                )
+                data = piece(g, ext)
                 if _size(data) and ext == "jsonld" and len(parts) > 1:
                     parts.append((b",", None))
                 if _size(data):
@@ -167,32 +208,67 @@ def write_dumps(
                 copies.append(_gzip_copy(path, ext, parts, pieces, pool))
         for write in copies:
             write()
+        pieces.flush()
     return [*paths, nt_path]
 
 
-def _merged_nt(
-    graphs: list[Graph],
-    nt: Callable[[Graph], bytes],
-    pieces: _Pieces,
-    own: Mapping[str, str],
-) -> list[tuple[Part, Graph | None]]:
-    """The merged N-Triples as parts, every triple once, without a set of every line.
+class _Ahead:
+    """Serialisations started a few ahead of their use, in the order they will be
+    taken, so that few are held at a time."""
 
-    A graph's lines about the resources it owns (``own`` maps a plan's graphs to the
-    plan's IRI: the plan and every IRI under it) are in no other plan's graphs, so they
-    need only be told apart from its sibling's (a plan graph and its links graph repeat
-    some triples). They are cached as one part per plan, under its plan graph. The
-    other lines (the shared graphs', and a plan's about its source document) are few:
-    they are merged across all graphs each time."""
-    parts: list[tuple[Part, Graph | None]] = []
-    others: dict[bytes, None] = {}
+    def __init__(
+        self, pool: ThreadPoolExecutor, jobs: list[tuple[str, Callable[[], bytes]]], window: int = 8
+    ) -> None:
+        self.pool, self.jobs, self.window = pool, jobs, window
+        self.at = {key: i for i, (key, _) in enumerate(jobs)}
+        self.started: dict[str, Future[bytes]] = {}
+        self.next = 0
+
+    def take(self, key: str) -> bytes | None:
+        """The serialisation of ``key`` (None when it is not one of the jobs, or taken)."""
+        if key not in self.at:
+            return None
+        i = self.at.pop(key)
+        while self.next < len(self.jobs) and self.next <= i + self.window:
+            name, job = self.jobs[self.next]
+            self.started[name] = self.pool.submit(job)
+            self.next += 1
+        return self.started.pop(key).result()
+
+
+def _by_owner(
+    graphs: list[Graph], own: Mapping[str, str]
+) -> tuple[list[Graph], dict[str, list[Graph]]]:
+    """The graphs no plan owns, and each plan's graphs by the plan's IRI (``own``)."""
+    shared: list[Graph] = []
     owner: dict[str, list[Graph]] = {}
     for g in graphs:
         prefix = own.get(g.value) if isinstance(g, ox.NamedNode) else None
         if prefix is None:
-            others.update(dict.fromkeys(nt(g).splitlines(True)))
+            shared.append(g)
         else:
             owner.setdefault(prefix, []).append(g)
+    return shared, owner
+
+
+def _merged_nt(
+    shared: list[Graph],
+    owner: Mapping[str, list[Graph]],
+    nt: Callable[[Graph], bytes],
+    pieces: _Pieces,
+) -> list[tuple[Part, Graph | None]]:
+    """The merged N-Triples as parts, every triple once, without a set of every line.
+
+    A graph's lines about the resources it owns (``owner``: each plan's graphs by the
+    plan's IRI, whose resources are the plan and every IRI under it) are in no other
+    plan's graphs, so they need only be told apart from its sibling's (a plan graph and
+    its links graph repeat some triples). They are cached as one part per plan, under
+    its plan graph. The other lines (the ``shared`` graphs', and a plan's about its
+    source document) are few: they are merged across all graphs each time."""
+    parts: list[tuple[Part, Graph | None]] = []
+    others: dict[bytes, None] = {}
+    for g in shared:
+        others.update(dict.fromkeys(nt(g).splitlines(True)))
     for prefix, group in owner.items():
         first = group[0]
         mine: Part | None = pieces.find(first, "nt-own")
@@ -215,8 +291,11 @@ class _Pieces:
     """A graph's piece of a dump: from the cache when its key is there, else made (and
     put there when the graph has a key)."""
 
-    def __init__(self, cache: PieceCache | None, keys: Mapping[str, str]) -> None:
-        self.cache, self.keys = cache, keys
+    def __init__(
+        self, cache: PieceCache | None, keys: Mapping[str, str], writer: ThreadPoolExecutor
+    ) -> None:
+        self.cache, self.keys, self.writer = cache, keys, writer
+        self.writes: list[Future[None]] = []
 
     def _key(self, g: Graph) -> tuple[str, str | None]:
         name = g.value if isinstance(g, ox.NamedNode) else ""
@@ -231,9 +310,16 @@ class _Pieces:
         return None if found is None else found.read()
 
     def keep(self, g: Graph, ext: str, data: bytes) -> None:
+        """Put a piece in the cache, in the writer's thread."""
         name, key = self._key(g)
         if key is not None:
-            self.cache.put(name, key, ext, data)  # type: ignore[union-attr]
+            self.writes.append(self.writer.submit(self.cache.put, name, key, ext, data))  # type: ignore[union-attr]
+
+    def flush(self) -> None:
+        """Wait for the pieces put in the cache; raise the first error."""
+        for done in self.writes:
+            done.result()
+        self.writes.clear()
 
     def get(self, g: Graph, ext: str, make: Callable[[], bytes]) -> bytes:
         data = self.cached(g, ext)
@@ -299,8 +385,9 @@ def _dump(store: ox.Store, g: Graph, ext: str, prefixes: Mapping[str, str]) -> b
     return data
 
 
-def _piece(store: ox.Store, g: Graph, ext: str, nt: bytes, prefixes: Mapping[str, str]) -> bytes:
-    """A graph's piece of the TriG, N-Quads or JSON-LD dump (``nt``: its N-Triples)."""
+def _piece(g: Graph, ext: str, nt: bytes, made: bytes) -> bytes:
+    """A graph's piece of the TriG, N-Quads or JSON-LD dump, from its N-Triples ``nt``
+    and what the store ``made`` of it: its Turtle for the TriG, its JSON-LD."""
     if not nt:
         return b""
     named = isinstance(g, ox.NamedNode)
@@ -309,13 +396,12 @@ def _piece(store: ox.Store, g: Graph, ext: str, nt: bytes, prefixes: Mapping[str
         return nt.replace(b" .\n", f" {g} .\n".encode()) if named else nt
     if ext == "trig":
         # Turtle with the prefixes, whose declarations stand once at the top of the file
-        lines = _dump(store, g, "ttl", prefixes).splitlines(keepends=True)
+        lines = made.splitlines(keepends=True)
         body = b"".join(ln for ln in lines if not ln.startswith(b"@prefix "))
         return f"{g} {{\n".encode() + body + b"}\n" if named else body
-    body = _dump(store, g, "jsonld", {})  # a JSON array of node objects
-    if not named:
-        return body.strip()[1:-1]  # the default graph's nodes stand in the top array
-    return b'{"@id":' + json.dumps(g.value).encode() + b',"@graph":' + body + b"}"
+    if not named:  # a JSON array of node objects
+        return made.strip()[1:-1]  # the default graph's nodes stand in the top array
+    return b'{"@id":' + json.dumps(g.value).encode() + b',"@graph":' + made + b"}"
 
 
 def _trig_head(prefixes: Mapping[str, str]) -> bytes:
