@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -12,10 +13,10 @@ from wpsgraph.build import Project, build_graph
 from wpsgraph.errors import DataError
 from wpsgraph.evaluate import evaluate
 from wpsgraph.importer import read_plan
-from wpsgraph.linker import _texts, find_resolutions
+from wpsgraph.linker import _Patterns, _texts, find_resolutions
 from wpsgraph.plantree import actions as plan_actions
 from wpsgraph.reference import load_reference
-from wpsgraph.themes import Themes, load_themes
+from wpsgraph.themes import Rule, load_themes
 from wpsgraph.vocab import DEFAULT_BASE, Iris
 
 ACTION = "https://w3id.org/wpsgraph/id/plan/fx-nap-2020/action/"
@@ -106,37 +107,44 @@ def test_gold_set_evaluation() -> None:
     assert ev.thematic.precision >= 0.85, ev.thematic.extras
 
 
-def _every_rule(themes: Themes, text: str) -> list[tuple[str, list[str]]]:
-    return [(r.theme, words) for r in themes.rules if (words := r.match(text))]
+def _found(patterns: list[Any], text: str) -> list[tuple[str, Any]]:
+    """What each pattern (a theme rule, or an instrument's names) finds in ``text``."""
+    out = []
+    for pattern in patterns:
+        if isinstance(pattern, Rule):
+            out.append((pattern.theme, pattern.match(text)))
+        else:
+            m = pattern[1].search(text)
+            out.append((pattern[0], m.group(0) if m else None))
+    return [(key, found) for key, found in out if found]
 
 
-def _indexed(themes: Themes, text: str) -> list[tuple[str, list[str]]]:
-    return [(r.theme, words) for r in themes.index.candidates(text) if (words := r.match(text))]
-
-
-def test_the_rule_index_finds_what_every_rule_finds() -> None:
-    """The index of the rules' words only skips rules that cannot match: on every action
-    text of the real corpus, and on texts that play with case, hyphens, apostrophes,
-    prefixes and characters whose case folds to ASCII letters, it gives what running
-    every rule gives."""
+def test_the_word_indexes_find_what_every_pattern_finds() -> None:
+    """The indexes of the theme rules' and the instrument names' words only skip
+    patterns that cannot match: on every action text of the real corpus, and on texts
+    that play with case, hyphens, apostrophes, prefixes and characters whose case folds
+    to ASCII letters, they find what trying every pattern finds."""
     ids = Iris(DEFAULT_BASE)
     ref = load_reference(REPO / "data", ids)
     themes = load_themes(REPO / "data", ref, ids)
+    instruments = _Patterns.of(ref).instruments
     texts = []
     for path in sorted((REPO / "data" / "plans").glob("*.yaml")):
         plan = read_plan(path, REPO / "data", ref, ids)
         assert plan.data is not None
         texts += [" \n ".join(_texts(a, {})) for a in plan_actions(plan.data)]
     terms = [t for r in themes.rules for t in r.terms]
+    terms += [n for i in ref.instruments.values() for n in [i["title"], *i.get("aliases", [])]]
     texts += [t.upper() for t in terms] + [t.replace(" ", "-") for t in terms]
     texts += [f"pre{t}" for t in terms] + [f"{t.rstrip('*')}s" for t in terms]
-    texts += ["Women's participation", "TRAFFICKING", "ſexual violence", "İntegrate gender"]
-    texts += ["Sexual and gender-based violence", "zero-tolerance", "\u212aill"]
-    matched = 0
-    for text in texts:
-        expected = _every_rule(themes, text)
-        assert _indexed(themes, text) == expected, text
-        matched += bool(expected)
-    assert matched > len(texts) // 2  # the texts do exercise the rules
-    # and the index does skip rules: an ordinary text runs few of them
-    assert len(themes.index.candidates("Train police officers in ethics.")) < len(themes.rules) // 4
+    texts += [f"({t.lower()})" for t in terms] + [t.replace("s", "\u017f") for t in terms]
+    texts += ["Women's participation", "TRAFFICKING", "İntegrate gender", "\u212aill"]
+    for index in (themes.index, instruments):
+        matched = 0
+        for text in texts:
+            expected = _found(index.keys, text)
+            assert _found(index.candidates(text), text) == expected, text
+            matched += bool(expected)
+        # and the index does skip patterns: an ordinary text is tried against few
+        assert len(index.candidates("Train police officers in ethics.")) < len(index.keys) // 4
+        assert matched > len(texts) // 20  # the texts do exercise the patterns

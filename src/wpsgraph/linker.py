@@ -36,6 +36,7 @@ from wpsgraph.plantree import actions as plan_actions
 from wpsgraph.reference import Reference
 from wpsgraph.themes import Themes
 from wpsgraph.vocab import Iris, rdf, rdfs, slug, wps
+from wpsgraph.wordindex import WordIndex
 
 _NUM = r"(\d{4})(?:\s*\(\d{4}\))?"
 _SEP = r"\s*(?:,|;|/|&|\band\b|\bet\b|\ben\b)\s*"
@@ -62,23 +63,38 @@ class _Patterns:
     """How the reference data's instruments are named in running text."""
 
     by_number: dict[int, str] = field(default_factory=dict)
-    instruments: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    # each instrument's names, indexed by the words they need
+    instruments: WordIndex[tuple[str, re.Pattern[str]]] = field(
+        default_factory=lambda: WordIndex([])
+    )
 
     @classmethod
     def of(cls, ref: Reference) -> _Patterns:
+        global _patterns
+        if _patterns is not None and _patterns[0] is ref:
+            return _patterns[1]
         out = cls()
         for rid, r in ref.resolutions.items():
             out.by_number[int(r["number"])] = rid
+        named: list[tuple[tuple[str, re.Pattern[str]], list[str]]] = []
         for iid, i in ref.instruments.items():
             names = [i["title"], *i.get("aliases", [])]
-            parts = [re.escape(n) for n in names if len(n) > 6]
-            exact = [re.escape(i["acronym"])] if i.get("acronym") else []
-            exact += [re.escape(n) for n in i.get("aliases", []) if len(n) <= 6]
-            alternatives = [f"(?i:{p})" for p in parts] + exact
+            folded = [n for n in names if len(n) > 6]
+            exact = ([i["acronym"]] if i.get("acronym") else []) + [
+                n for n in i.get("aliases", []) if len(n) <= 6
+            ]
+            alternatives = [f"(?i:{re.escape(n)})" for n in folded]
+            alternatives += [re.escape(n) for n in exact]
             if alternatives:
                 rx = re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])")
-                out.instruments.append((iid, rx))
+                # a literal name ending in "*" would read as a prefix: a weaker need
+                named.append(((iid, rx), folded + exact))
+        out.instruments = WordIndex(named)
+        _patterns = (ref, out)
         return out
+
+
+_patterns: tuple[Reference, _Patterns] | None = None  # the last reference data's
 
 
 @dataclass
@@ -131,7 +147,7 @@ def link_plan(plan: ImportedPlan, ref: Reference, themes: Themes, ids: Iris) -> 
                 rid = patterns.by_number[number]
                 link = Link(node, rid, "resolution", "explicit")
                 _add(explicit, link, words, "resolution number")
-        for iid, rx in patterns.instruments:
+        for iid, rx in patterns.instruments.candidates(text):
             m = rx.search(text)
             if m:
                 link = Link(node, iid, "instrument", "explicit")

@@ -30,6 +30,7 @@ from wpsgraph.errors import DataError, Issue
 from wpsgraph.reference import Located, Reference
 from wpsgraph.schema import Ctx, ListOf, suggest
 from wpsgraph.vocab import Iris, dcterms, rdf, rdfs, skos, wps
+from wpsgraph.wordindex import WordIndex
 
 THEMES_FILE = "themes.yaml"
 INSTRUMENT_THEMES_FILE = "resolution-themes.yaml"
@@ -47,36 +48,6 @@ def _pattern(term: str) -> str:
 def _alternation(terms: list[str]) -> re.Pattern[str]:
     """One regular expression for many terms, each starting at a word boundary."""
     return re.compile(r"\b(?:" + "|".join(_pattern(t) for t in terms) + ")", re.I)
-
-
-_WORD = re.compile(r"\w+")
-
-
-@dataclass(frozen=True)
-class _Needs:
-    """What a text must hold for a term to match in it: whole words and, for a prefix
-    term, a word's start (lower-cased); from the runs of ``\\w`` in the term, which the
-    term's word boundaries and separators keep apart in any text it matches.
-
-    >>> _Needs.of("zero toleran*"), _Needs.of("women's rights")
-    (_Needs(words=('zero',), start='toleran'), _Needs(words=('women', 's', 'rights'), start=''))
-    """
-
-    words: tuple[str, ...]
-    start: str
-
-    @classmethod
-    def of(cls, term: str) -> _Needs | None:
-        """None for a term these cannot describe (not ASCII, or no word in it)."""
-        runs = _WORD.findall(term.rstrip("*").lower())
-        if not runs or not term.isascii():
-            return None
-        if term.endswith("*"):
-            return cls(tuple(runs[:-1]), runs[-1])
-        return cls(tuple(runs), "")
-
-    def met(self, words: set[str], low: str) -> bool:
-        return all(w in words for w in self.words) and self.start in low
 
 
 @dataclass(frozen=True)
@@ -108,55 +79,6 @@ class Rule:
         return found
 
 
-class RuleIndex:
-    """The rules that may match a text, found from its words before any rule's regular
-    expression runs (most rules match few texts).
-
-    A term matches only where the text has its words (see :class:`_Needs`), in any case.
-    So an ASCII text runs only the rules with a term whose words it has; a text with
-    other characters (whose case folding lower-casing might not show) runs every rule, as
-    does a rule with a term that is not ASCII.
-
-    >>> index = RuleIndex([Rule.compile("sea", ["sexual exploitation"], []),
-    ...                    Rule.compile("trafficking", ["traffick*"], [])])
-    >>> [r.theme for r in index.candidates("Trafficking in persons; sexual violence")]
-    ['trafficking']
-    """
-
-    def __init__(self, rules: list[Rule]) -> None:
-        self.rules = rules
-        # by the first word a term needs: its rule and what else it needs
-        self.by_word: dict[str, list[tuple[int, _Needs]]] = {}
-        self.by_start: list[tuple[int, _Needs]] = []  # one-word prefix terms
-        self.always: set[int] = set()
-        for i, rule in enumerate(rules):
-            needs = [_Needs.of(t) for t in rule.terms]
-            if any(n is None for n in needs):
-                self.always.add(i)
-                continue
-            for n in (n for n in needs if n is not None):
-                if n.words:
-                    self.by_word.setdefault(n.words[0], []).append((i, n))
-                else:
-                    self.by_start.append((i, n))
-
-    def candidates(self, text: str) -> list[Rule]:
-        """The rules that may match ``text``, in their order."""
-        if not text.isascii():
-            return self.rules
-        low = text.lower()
-        words = set(_WORD.findall(low))
-        chosen = set(self.always)
-        for i, needs in self.by_start:
-            if i not in chosen and needs.met(words, low):
-                chosen.add(i)
-        for word in words:
-            for i, needs in self.by_word.get(word, ()):
-                if i not in chosen and needs.met(words, low):
-                    chosen.add(i)
-        return [self.rules[i] for i in sorted(chosen)]
-
-
 @dataclass
 class Themes:
     """The concept scheme, its rules, and the themes of each instrument."""
@@ -172,9 +94,9 @@ class Themes:
     files: list[Path] = field(default_factory=list)
 
     @cached_property
-    def index(self) -> RuleIndex:
-        """The rules, indexed by the words that start their terms."""
-        return RuleIndex(self.rules)
+    def index(self) -> WordIndex[Rule]:
+        """The rules, indexed by the words their terms need (see :mod:`wpsgraph.wordindex`)."""
+        return WordIndex([(rule, rule.terms) for rule in self.rules])
 
     def instruments_of(self, theme: str) -> list[str]:
         """Every instrument for which ``theme`` is core (all its themes, when none is
