@@ -268,6 +268,41 @@ def test_an_incremental_site_is_the_full_site_after_any_edit(
     mine, theirs = _tree(out / "site"), _tree(tmp_path / "full" / "site")
     assert mine.keys() == theirs.keys()
     assert [f for f in mine if f.startswith("id/") and mine[f] != theirs[f]] == []
+    assert json.loads(mine["search.json"]) == json.loads(theirs["search.json"])
+
+
+def test_the_search_rows_of_unchanged_plans_come_from_the_previous_index(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    """A rebuild makes the search index's rows of the changed plans and the shared
+    resources, and takes the unchanged plans' rows from the previous index (shown here by
+    a row altered in it, which the rebuild keeps); without a previous index, every row is
+    made again."""
+    second = second_plan(fixture_copy)
+    project, cache, out = _setup(fixture_copy, tmp_path)
+    build(project, out, cache=cache)
+    index = out / "site" / "search.json"
+    rows = json.loads(index.read_text(encoding="utf-8"))
+    kept = next(r for r in rows if r["p"] == "id/plan/fx-nap-2020/action/1-a.html")
+    assert kept["t"] and any(r["p"].startswith("id/plan/fx-nap-2021/") for r in rows)
+    kept["t"] = "altered in the previous index"
+    index.write_text(json.dumps(rows), encoding="utf-8")
+    second.write_text(
+        second.read_text().replace(
+            "Fund women's organisations", "Fund women's organisations and networks"
+        )
+    )
+    build(project, out, cache=cache)
+    again = json.loads(index.read_text(encoding="utf-8"))
+    assert [r["p"] for r in again] == sorted(r["p"] for r in rows)
+    assert {r["p"]: r["t"] for r in again}[kept["p"]] == "altered in the previous index"
+    assert any("and networks" in r["t"] for r in again if "fx-nap-2021/" in r["p"])
+    # with the previous index gone, the rows are made from the graph
+    second.write_text(second.read_text().replace("and networks", "and their networks"))
+    index.unlink()
+    build(project, out, cache=cache)
+    made = {r["p"]: r["t"] for r in json.loads(index.read_text(encoding="utf-8"))}
+    assert made[kept["p"]] != "altered in the previous index" and made[kept["p"]]
 
 
 def test_the_forked_workers_write_what_one_process_writes(

@@ -134,13 +134,16 @@ def copy_dumps(dumps: Sequence[Path], dest: Path, describe: dict[str, str]) -> l
     return out
 
 
-def search_index(graph: Graph, resources: Sequence[Resource]) -> str:
+def search_index(
+    graph: Graph, resources: Sequence[Resource], rows: Sequence[dict[str, str]] = ()
+) -> str:
     """Labels, wording and site path of every page worth finding, as compact JSON (one row
-    per resource of the store: the types' labels joined once per set of types)."""
+    per resource of the store: the types' labels joined once per set of types), with
+    ``rows`` made before (by a previous build, for resources not in ``resources``)."""
     kinds: dict[tuple[str, ...], str] = {}
     texts = (wps.text.value, dcterms.description.value, rdfs.comment.value)
     type_p, id_p = rdf.type.value, dcterms.identifier.value
-    rows = []
+    rows = list(rows)
     for r in resources:
         path = graph.path(r.iri)
         if path is None or graph.is_a(r, "InstrumentReference"):

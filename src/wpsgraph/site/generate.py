@@ -90,6 +90,8 @@ def _site(
     # writes the indexes and comparisons; the sitemap and the manifest wait for both
     describe = reuse.undescribed() if reuse else []
     work = Work(pages, graph, todo, by_focus, compare, runs, describe)
+    if reuse is not None:
+        work.previous, work.kept = reuse.previous, frozenset(reuse.plans)
     rendered = render_resources(work)
     try:
         _other_pages(

@@ -4,10 +4,12 @@ in this process when the work is small."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -18,6 +20,7 @@ from wpsgraph.site.contrib import contributions
 from wpsgraph.site.graph import Graph, Resource
 from wpsgraph.site.page import resource_page
 from wpsgraph.site.render import Pages
+from wpsgraph.site.reuse import plan_of_path
 from wpsgraph.vocab import dcterms
 
 _STATE: tuple[Any, ...] = ()
@@ -39,6 +42,9 @@ class Work:
     compare: Views
     runs: dict[str, library.QueryRun]
     describe: list[str]  # plans whose contributions to the shared pages are to be digested
+    # the previous site, and the plans whose pages were taken from it
+    previous: Path | None = None
+    kept: frozenset[str] = frozenset()
 
 
 def render_resources(work: Work) -> Callable[[], dict[str, Any]]:
@@ -107,8 +113,20 @@ def _render_slice(args: tuple[str, int, int]) -> tuple[str, list[str], Any]:
 
 
 def _search_index(work: Work) -> None:
+    """The search index; the rows of the plans whose pages were taken from the previous
+    site are taken from its index (they show only what those pages show)."""
+    resources, rows = work.graph.local(), []
+    if work.kept and work.previous is not None:
+        try:
+            old = json.loads((work.previous / "search.json").read_text(encoding="utf-8"))
+            rows = [row for row in old if plan_of_path(row["p"][: -len(".html")]) in work.kept]
+        except (OSError, ValueError, TypeError, KeyError):
+            rows = []  # no index, or not one this code wrote: every row is made
+        if rows:
+            graph, kept = work.graph, work.kept
+            resources = [r for r in resources if plan_of_path(graph.path(r.iri) or "") not in kept]
     (work.pages.out / "search.json").write_text(
-        files.search_index(work.graph, work.graph.local()), encoding="utf-8"
+        files.search_index(work.graph, resources, rows), encoding="utf-8"
     )
 
 

@@ -27,7 +27,8 @@ shared page is hard-linked from the previous site unless the digest of a plan th
 changed differs from last time (or the plan shows on it now and did not, or the other
 way round; with no digest of last time, unless the plan shows on it now or did then).
 Resolution pages chart every plan and are rendered every time, as are the indexes,
-comparisons and query pages.
+comparisons and query pages. The search index takes the rows of the plans whose pages
+were taken from the previous site's index, and makes the others.
 """
 
 from __future__ import annotations
