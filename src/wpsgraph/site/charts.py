@@ -15,7 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from functools import lru_cache
+from xml.sax.saxutils import escape
+from xml.sax.saxutils import quoteattr as _quoteattr
+
+# a chart's keys repeat on every cell of their row or column
+quoteattr = lru_cache(maxsize=4096)(_quoteattr)
 
 Href = Callable[[str], str]
 

@@ -190,9 +190,8 @@ def class_diagram(graph: Graph, *, href_prefix: str = "#") -> str:
             if sup in pos:
                 edges.append((c, sup, "", "sub"))
     props: dict[tuple[str, str], list[str]] = defaultdict(list)  # one line per pair
-    for r in sorted(graph.res.values(), key=lambda r: r.iri):
-        if not r.iri.startswith(WPS):
-            continue
+    terms = sorted((r for r in graph.res.values() if r.iri.startswith(WPS)), key=lambda r: r.iri)
+    for r in terms:
         for d in r.refs(rdfs.domain):
             for rg in r.refs(rdfs.range):
                 if d in pos and rg in pos:
