@@ -72,7 +72,8 @@ def test_unchanged_plans_pages_are_taken_not_rendered(fixture_copy: Path, tmp_pa
 
 def test_a_template_change_renders_every_page_again(fixture_copy: Path, tmp_path: Path) -> None:
     """The digest covers the templates: pages of an unchanged plan are not reused after a
-    template changed (here: a copy of the site folder with one template edited)."""
+    template changed (here: a copy of the site folder with one template edited), nor are
+    the templates compiled before."""
     root = tmp_path / "root"
     root.mkdir()
     for name in ("ontology", "shapes", "queries", "node_modules"):
@@ -90,7 +91,13 @@ def test_a_template_change_renders_every_page_again(fixture_copy: Path, tmp_path
         tmp_path / "dist",
     )
     build(project, out, cache=cache)
+    # the compiled templates are kept in the cache, under the site code, and used again
+    compiled = sorted((cache / "templates").iterdir())
+    assert len(compiled) == 1
+    made = {f.name: f.stat().st_mtime_ns for f in compiled[0].glob("*.cache")}
+    assert len(made) >= 5
     assert build(project, out, cache=cache).site_reused == ["fx-nap-2020"]
+    assert {f.name: f.stat().st_mtime_ns for f in compiled[0].glob("*.cache")} == made
     action = templates / "action.html"
     text = action.read_text()
     assert "</blockquote>" in text
@@ -99,6 +106,9 @@ def test_a_template_change_renders_every_page_again(fixture_copy: Path, tmp_path
     assert rebuilt.site_reused == []
     page = out / "site" / "id" / "plan" / "fx-nap-2020" / "action" / "1-a.html"
     assert "(edited)" in page.read_text()
+    # those compiled by the previous templates are gone
+    now = sorted((cache / "templates").iterdir())
+    assert len(now) == 1 and now != compiled
 
 
 def test_a_missing_previous_file_is_rendered(fixture_copy: Path, tmp_path: Path) -> None:

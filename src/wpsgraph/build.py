@@ -313,6 +313,7 @@ def build(
     # the site stage sits downstream of this one
     from wpsgraph.site import build_site
     from wpsgraph.site.prelude import Prelude
+    from wpsgraph.site.render import compiled_templates
     from wpsgraph.site.reuse import SiteReuse, site_code_digest
 
     started = time.perf_counter()
@@ -342,13 +343,22 @@ def build(
             )
             if site:
                 # the site carries its own dumps (and gzip copies), for a static host
-                if result.plan_keys:
+                compiled = None
+                if cache is not None:
                     code = site_code_digest(project.site / "templates", project.site / "static")
-                    reuse = SiteReuse.load(out, result.plan_keys, code, result.shared_key)
+                    compiled = compiled_templates(cache, code)
+                    if result.plan_keys:
+                        reuse = SiteReuse.load(out, result.plan_keys, code, result.shared_key)
                 pages = timer.run(
                     "site",
                     lambda: build_site(
-                        result, project, tmp / "site", dumps=dumps, reuse=reuse, prelude=prelude
+                        result,
+                        project,
+                        tmp / "site",
+                        dumps=dumps,
+                        reuse=reuse,
+                        prelude=prelude,
+                        compiled=compiled,
                     ),
                 )
                 if reuse is not None:

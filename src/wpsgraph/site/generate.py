@@ -43,6 +43,7 @@ def build_site(
     dumps: Sequence[Path] = (),
     reuse: SiteReuse | None = None,
     prelude: Prelude | None = None,
+    compiled: Path | None = None,
 ) -> int:
     """Write the site for a built graph into ``out``; return the number of HTML pages.
 
@@ -52,13 +53,14 @@ def build_site(
     (:mod:`wpsgraph.site.reuse`) instead of rendered. ``prelude`` is the site graph and
     the library's runs made while the store loaded (see :mod:`wpsgraph.site.prelude`);
     without it they are made here, the library in a thread while the graph is grouped.
+    ``compiled`` is a folder where the compiled templates are kept between builds.
     """
     if prelude is not None:
-        return _site(result, project, out, dumps, reuse, prelude)
+        return _site(result, project, out, dumps, reuse, prelude, compiled)
     with Prelude(project.queries, result.ids.id) as made:
         made.loaded(result.store)
         made.while_loading(result.quads())
-        return _site(result, project, out, dumps, reuse, made)
+        return _site(result, project, out, dumps, reuse, made, compiled)
 
 
 def _site(
@@ -68,6 +70,7 @@ def _site(
     dumps: Sequence[Path],
     reuse: SiteReuse | None,
     prelude: Prelude,
+    compiled: Path | None,
 ) -> int:
     # the library may still be running in its thread (the store answers queries without
     # the interpreter's lock) while the files of unchanged plans are taken
@@ -81,7 +84,9 @@ def _site(
     dump_list = files.copy_dumps(dumps, out / "dumps", DUMP_TEXT)
     plans = views.members(graph, "ActionPlan")
     by_focus = views.warnings_by_focus(result.report.warnings)
-    pages = Pages(graph, project.site / "templates", out, _globals(graph, plans, dump_list))
+    pages = Pages(
+        graph, project.site / "templates", out, _globals(graph, plans, dump_list), compiled
+    )
     todo = _taken(pages, graph, graph.local(), by_focus, reuse)
     runs = prelude.runs()
     compare = Views(graph, runs)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import posixpath
+import shutil
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +52,31 @@ class Folders:
         return file
 
 
+def compiled_templates(cache: Path, code: str) -> Path:
+    """The folder of ``cache`` for templates compiled by this site code (``code``, see
+    :func:`wpsgraph.site.reuse.site_code_digest`: the options they are compiled with are
+    in it) and this jinja2; those compiled by other code are removed."""
+    folder = cache / "templates"
+    key = f"{code[:24]}-jinja2-{metadata.version('jinja2')}"
+    if folder.is_dir():
+        for old in folder.iterdir():
+            if old.name != key:
+                shutil.rmtree(old, ignore_errors=True)
+    (folder / key).mkdir(parents=True, exist_ok=True)
+    return folder / key
+
+
 class Pages:
     """Renders templates to files, with relative links from each page."""
 
-    def __init__(self, graph: Graph, templates: Path, out: Path, globals_: dict[str, Any]):
+    def __init__(
+        self,
+        graph: Graph,
+        templates: Path,
+        out: Path,
+        globals_: dict[str, Any],
+        compiled: Path | None = None,
+    ):
         self.graph = graph
         self.out = out
         self.env = jinja2.Environment(
@@ -63,6 +86,8 @@ class Pages:
             trim_blocks=True,
             lstrip_blocks=True,
             auto_reload=False,  # templates do not change during a build
+            # a template's compiled code is kept under its source's checksum
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         )
         self.env.globals.update(globals_)
         self.written: list[str] = []
