@@ -56,6 +56,8 @@ def contributions(
     digests = _Digests(graph, by_focus)
     shown = Shown()
     for r in resources:
+        if r.iri.startswith(under):  # in a plan's own part of the site
+            continue
         path = graph.path(r.iri)
         if path is None or plan_of_path(path) is not None:
             continue
