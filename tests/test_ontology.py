@@ -9,7 +9,7 @@ from conftest import REPO, select
 
 from wpsgraph.build import BuildResult
 from wpsgraph.validate import Severity, run_checks
-from wpsgraph.vocab import WPS
+from wpsgraph.vocab import WPS, rdf
 
 CORE = {
     "classes": [
@@ -108,3 +108,13 @@ def test_check_catches_an_undeclared_term(fixture_build: tuple[BuildResult, Path
     assert hit.severity is Severity.VIOLATION
     assert hit.file.endswith("fx-nap-2020.yaml") and hit.line == 28
     assert "budgetAmount" in hit.message
+    # an undeclared class is caught too, on each node typed with it
+    other = ox.NamedNode("https://w3id.org/wpsgraph/id/plan/fx-nap-2020/action/1-a")
+    for node in (action, other):
+        store.add(ox.Quad(node, rdf.type, ox.NamedNode(WPS + "Budget"), graph))
+    found = run_checks(store, REPO / "shapes" / "checks", result.located)
+    assert sorted((r.focus.rsplit("/", 1)[1], r.message.split()[1].rstrip(",")) for r in found) == [
+        ("1-a", WPS + "Budget"),
+        ("1-b", WPS + "Budget"),
+        ("1-b", WPS + "budgetAmount"),
+    ]
