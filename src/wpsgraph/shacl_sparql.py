@@ -228,7 +228,11 @@ def _property_checks(  # type: ignore[no-untyped-def]
             n = int(arg.value)
             yield check(
                 f"more than {n} value(s)",
-                f"{{ SELECT ?focus WHERE {{ ?focus {path} ?v }} GROUP BY ?focus "
+                # at most one: two different values of the focus, looked up from each
+                # focus (no grouping of every value of the path in the store)
+                f"?focus {path} ?v1 . ?focus {path} ?v2 . FILTER(!sameTerm(?v1, ?v2))"
+                if n == 1
+                else f"{{ SELECT ?focus WHERE {{ ?focus {path} ?v }} GROUP BY ?focus "
                 f"HAVING (COUNT(DISTINCT ?v) > {n}) }}",
                 False,
             )
