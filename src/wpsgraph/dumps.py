@@ -148,19 +148,24 @@ def write_dumps(
         # and JSON-LD that the cache does not hold are made a few graphs ahead of their
         # use, on every core, while this thread joins the pieces
         shared, groups = _by_owner(graphs, own or {})
+        # a plan's graphs' N-Triples are not kept: only its pieces, which are made from
+        # them, are read back; so they are made when one of those is not in the cache
+        owned = {str(g) for group in groups.values() for g in group}
+        wanted = [g for g in shared if pieces.find(g, "nt") is None]
+        for first, *rest in groups.values():
+            merged_kept = all(pieces.find(first, e) is not None for e in ("nt-own", "nt-rest"))
+            for g in (first, *rest):
+                if not merged_kept or any(pieces.find(g, e) is None for e in PIECED):
+                    wanted.append(g)
         made = {
             ext: _Ahead(
                 ahead,
-                [
-                    (str(g), partial(_dump, store, g, kind, prefixes))
-                    for g in order
-                    if pieces.find(g, ext) is None
-                ],
+                [(str(g), partial(_dump, store, g, kind, prefixes)) for g in order],
             )
             for ext, kind, order in (
-                ("nt", "nt", shared + [g for group in groups.values() for g in group]),
-                ("trig", "ttl", graphs),
-                ("jsonld", "jsonld", graphs),
+                ("nt", "nt", wanted),
+                ("trig", "ttl", [g for g in graphs if pieces.find(g, "trig") is None]),
+                ("jsonld", "jsonld", [g for g in graphs if pieces.find(g, "jsonld") is None]),
             )
         }
         nts: dict[str, bytes] = {}
@@ -168,9 +173,11 @@ def write_dumps(
         def nt(g: Graph) -> bytes:  # a graph's N-Triples, from the store or the cache
             if str(g) not in nts:
                 data = made["nt"].take(str(g))
-                if data is None:
+                if data is None and str(g) in owned:
+                    data = _dump(store, g, "nt", prefixes)
+                elif data is None:
                     data = pieces.get(g, "nt", lambda: _dump(store, g, "nt", prefixes))
-                else:
+                elif str(g) not in owned:
                     pieces.keep(g, "nt", data)
                 nts[str(g)] = data
             return nts[str(g)]
@@ -274,10 +281,19 @@ def _merged_nt(
         mine: Part | None = pieces.find(first, "nt-own")
         rest = pieces.cached(first, "nt-rest")
         if mine is None or rest is None:
-            lines = dict.fromkeys(ln for g in group for ln in nt(g).splitlines(True))
+            # each graph's lines are distinct: only the next graphs' are checked
+            lines = nt(first).splitlines(True)
+            seen = set(lines)
+            for g in group[1:]:
+                more = [ln for ln in nt(g).splitlines(True) if ln not in seen]
+                seen.update(more)
+                lines += more
             marks = (f"<{prefix}>".encode(), f"<{prefix}/".encode())
-            mine = b"".join(ln for ln in lines if ln.startswith(marks))
-            rest = b"".join(ln for ln in lines if not ln.startswith(marks))
+            own_lines: list[bytes] = []
+            rest_lines: list[bytes] = []
+            for ln in lines:
+                (own_lines if ln.startswith(marks) else rest_lines).append(ln)
+            mine, rest = b"".join(own_lines), b"".join(rest_lines)
             pieces.keep(first, "nt-own", mine)
             pieces.keep(first, "nt-rest", rest)
         if _size(mine):
