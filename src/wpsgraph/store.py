@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -44,13 +45,29 @@ def open_store(*, dump: Path | None = None, directory: Path | None = None) -> ox
 
 
 def load_turtle_quads(path: Path, graph: ox.NamedNode) -> list[ox.Quad]:
-    """Parse a Turtle file (or every ``*.ttl`` in a folder) into one named graph."""
+    """Parse a Turtle file (or every ``*.ttl`` in a folder) into one named graph.
+
+    The parser names blank nodes at random; they are named again in the order they
+    first appear (``b0``, ``b1`` …, after the graph's last path segment), so that the
+    same files give the same quads, and the dumps the same bytes, in every build."""
     files = sorted(path.glob("*.ttl")) if path.is_dir() else [path]
+    stem = "".join(c for c in graph.value.rsplit("/", 1)[-1] if c.isalnum()) or "g"
+    names: dict[str, ox.BlankNode] = {}
+
+    def named(term: Any) -> Any:
+        if not isinstance(term, ox.BlankNode):
+            return term
+        if term.value not in names:
+            names[term.value] = ox.BlankNode(f"{stem}b{len(names)}")
+        return names[term.value]
+
     quads: list[ox.Quad] = []
     for f in files:
         try:
             parsed = ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
-            quads.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed)
+            quads.extend(
+                ox.Quad(named(q.subject), q.predicate, named(q.object), graph) for q in parsed
+            )
         except SyntaxError as exc:
             raise WpsgraphError(f"{f}: not valid Turtle: {exc}") from exc
     return quads
