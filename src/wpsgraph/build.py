@@ -21,9 +21,10 @@ from typing import Protocol, TypeVar
 import pyoxigraph as ox
 
 from wpsgraph.cache import PlanCache, shared_digest
-from wpsgraph.dumps import PieceCache, write_dumps
+from wpsgraph.dumps import write_dumps
 from wpsgraph.errors import WpsgraphError
 from wpsgraph.importer import ImportedPlan
+from wpsgraph.pieces import PieceCache
 from wpsgraph.reference import Located, Reference, load_reference
 from wpsgraph.revalidate import validate_with_cache
 from wpsgraph.store import fill, load_turtle_quads, open_store

@@ -1,0 +1,149 @@
+"""The cache of the dumps' pieces: each graph's piece of each dump (and its gzip member)
+in a file of its own under the key of the graph's content, found without being read and
+copied into a dump by the kernel (see :mod:`wpsgraph.dumps`)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+Graph = ox.NamedNode | ox.DefaultGraph
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Bytes kept in a file of the cache (after its key line): copied into a dump by the
+    kernel (``copy_file_range``), not read into memory and written out again."""
+
+    path: str
+    offset: int
+    size: int
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            return f.read(self.size)
+
+    def copy_to(self, out: BinaryIO) -> None:
+        out.flush()
+        done = 0
+        with open(self.path, "rb") as f:
+            try:
+                while done < self.size:
+                    n = os.copy_file_range(
+                        f.fileno(), out.fileno(), self.size - done, self.offset + done
+                    )
+                    if n == 0:
+                        break
+                    done += n
+            except (AttributeError, OSError):  # not on this platform or file system
+                pass
+            if done < self.size:
+                f.seek(self.offset + done)
+                out.write(f.read(self.size - done))
+
+
+Part = bytes | Slice
+
+
+def write_parts(path: Path, parts: Iterable[Part]) -> None:
+    with path.open("wb") as f:
+        for part in parts:
+            if isinstance(part, Slice):
+                part.copy_to(f)
+            else:
+                f.write(part)
+
+
+class PieceCache:
+    """A folder of ``<graph digest>.<ext>`` files: a graph's piece of one dump (or its gzip
+    member), after a first line with the key it was made under. One file per graph and
+    format, overwritten when the key changes: the cache does not grow."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.hits = 0
+
+    def _path(self, graph: str, ext: str) -> Path:
+        return self.folder / f"{hashlib.sha256(graph.encode()).hexdigest()[:32]}.{ext}"
+
+    def find(self, graph: str, key: str, ext: str) -> Slice | None:
+        """Where a graph's piece made under ``key`` is, without reading it."""
+        path = self._path(graph, ext)
+        try:
+            with path.open("rb") as f:
+                first = f.readline()
+                size = os.fstat(f.fileno()).st_size
+        except FileNotFoundError:
+            return None
+        if first != key.encode() + b"\n":
+            return None
+        self.hits += 1
+        return Slice(str(path), len(first), size - len(first))
+
+    def put(self, graph: str, key: str, ext: str, data: bytes) -> None:
+        path = self._path(graph, ext)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            f.write(key.encode() + b"\n")
+            f.write(data)
+        tmp.replace(path)
+
+
+class Pieces:
+    """A graph's piece of a dump: from the cache when its key is there, else made (and
+    put there when the graph has a key)."""
+
+    def __init__(
+        self, cache: PieceCache | None, keys: Mapping[str, str], writer: ThreadPoolExecutor
+    ) -> None:
+        self.cache, self.keys, self.writer = cache, keys, writer
+        self.writes: list[Future[None]] = []
+
+    def _key(self, g: Graph) -> tuple[str, str | None]:
+        name = g.value if isinstance(g, ox.NamedNode) else ""
+        return name, (self.keys.get(name) if self.cache is not None else None)
+
+    def find(self, g: Graph, ext: str) -> Slice | None:
+        name, key = self._key(g)
+        return None if key is None else self.cache.find(name, key, ext)  # type: ignore[union-attr]
+
+    def cached(self, g: Graph, ext: str) -> bytes | None:
+        found = self.find(g, ext)
+        return None if found is None else found.read()
+
+    def keep(self, g: Graph, ext: str, data: bytes) -> None:
+        """Put a piece in the cache, in the writer's thread."""
+        name, key = self._key(g)
+        if key is not None:
+            self.writes.append(self.writer.submit(self.cache.put, name, key, ext, data))  # type: ignore[union-attr]
+
+    def flush(self) -> None:
+        """Wait for the pieces put in the cache; raise the first error."""
+        for done in self.writes:
+            done.result()
+        self.writes.clear()
+
+    def get(self, g: Graph, ext: str, make: Callable[[], bytes]) -> bytes:
+        data = self.cached(g, ext)
+        if data is None:
+            data = make()
+            self.keep(g, ext, data)
+        return data
+
+    def part(self, g: Graph, ext: str, make: Callable[[], bytes]) -> Part:
+        """As :meth:`get`, but a cached piece stays in its file (a :class:`Slice`)."""
+        found = self.find(g, ext)
+        return found if found is not None else self.get(g, ext, make)
+
+
+def size(part: Part | None) -> int:
+    return 0 if part is None else part.size if isinstance(part, Slice) else len(part)
