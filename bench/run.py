@@ -117,7 +117,8 @@ def run_rebuild(data: Path, out: Path) -> dict[str, Any]:
     after an edit. Then the same wording edited again and built once more (``again``): a
     curator's next edit of the file, when the site knows what the plan shows on each
     shared page. The file is restored afterwards."""
-    from wpsgraph.build import Project, build, wait_for_removals
+    from wpsgraph.build import Project, build
+    from wpsgraph.output import wait_for_removals
 
     project = Project(ROOT, data_dir=data)
     cache = out.parent / "cache"

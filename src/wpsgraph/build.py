@@ -6,8 +6,6 @@ The library never assumes the current directory: a :class:`Project` names every 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +22,7 @@ from wpsgraph.cache import PlanCache, shared_digest
 from wpsgraph.dumps import write_dumps
 from wpsgraph.errors import WpsgraphError
 from wpsgraph.importer import ImportedPlan
+from wpsgraph.output import swap
 from wpsgraph.pieces import PieceCache
 from wpsgraph.reference import Located, Reference, load_reference
 from wpsgraph.revalidate import validate_with_cache
@@ -367,7 +366,7 @@ def build(
                     result.site_reused = sorted(reuse.plans)
                     result.site_shared_reused = reuse.shared_taken
                 log(f"site: {pages} pages")
-            _swap(tmp, out)
+            swap(tmp, out)
         except BaseException:
             if reuse is not None:
                 reuse.restore()  # folders moved from the previous site go back
@@ -400,52 +399,3 @@ def _graph_owners(result: BuildResult) -> dict[str, str]:
         for graph in (ids.plan_graph(plan.plan_id), ids.links_graph(plan.plan_id)):
             owners[graph.value] = ids.plan(plan.plan_id).value
     return owners
-
-
-def _swap(new: Path, out: Path) -> None:
-    """Replace ``out`` by ``new`` with two renames; the old tree is removed afterwards, in
-    the background (see :func:`remove_later`)."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{time.time_ns()}")
-        out.rename(old)
-    try:
-        new.rename(out)
-    except BaseException:
-        if old is not None:
-            old.rename(out)
-        raise
-    # trees left by a remover that was killed are removed with this one
-    stale = [p for p in out.parent.glob(f".{out.name}.old-*") if p.is_dir()]
-    if stale:
-        remove_later(stale)
-
-
-_REMOVERS: list[subprocess.Popen[bytes]] = []
-
-
-def remove_later(trees: list[Path]) -> None:
-    """Delete ``trees`` in a process of their own, so that the build returns as soon as
-    the new output is in place: removing a large site's old tree (hundreds of thousands
-    of files) takes seconds and nothing waits for it. Trees already renamed aside, so a
-    remover that dies only leaves a hidden ``.<out>.old-*`` that the next build removes.
-    """
-    code = "import shutil, sys\nfor t in sys.argv[1:]: shutil.rmtree(t, ignore_errors=True)"
-    _REMOVERS.append(
-        subprocess.Popen(
-            [sys.executable, "-c", code, *map(str, trees)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # not killed with the build's terminal
-        )
-    )
-
-
-def wait_for_removals() -> float:
-    """Wait until every tree handed to :func:`remove_later` is gone; the seconds waited
-    (for the benchmark, and for tests that look at the output's parent folder)."""
-    started = time.perf_counter()
-    while _REMOVERS:
-        _REMOVERS.pop().wait()
-    return time.perf_counter() - started
