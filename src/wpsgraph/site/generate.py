@@ -210,7 +210,7 @@ OVER_EVERY_PLAN = frozenset({"resolution.html"})
 def _taken(
     pages: Pages,
     graph: Graph,
-    resources: list[Resource],
+    resources: Sequence[Resource],
     by_focus: dict[str, Any],
     reuse: SiteReuse | None,
 ) -> list[Resource]:
@@ -218,7 +218,7 @@ def _taken(
     folder moved in one rename, its own page and chart linked); return the resources
     still to render."""
     if reuse is None:
-        return resources
+        return list(resources)
     reuse.note_mentions(contributions(graph, resources, by_focus, reuse.to_describe()))
     todo = []
     inside: dict[str, list[tuple[Resource, str]]] = defaultdict(list)

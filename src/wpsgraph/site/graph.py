@@ -55,6 +55,7 @@ class Graph:
         self.id_base = id_base
         self.res: dict[str, Resource] = {}
         self._members: dict[str, list[Resource]] | None = None
+        self._local: tuple[Resource, ...] | None = None
         self._supers: dict[str, set[str]] = {}
         self._classes: dict[str, frozenset[str]] = {}  # by resource
         self._class_sets: dict[tuple[str, ...], frozenset[str]] = {}  # by its types
@@ -123,8 +124,12 @@ class Graph:
                 return "id/" + local
         return None
 
-    def local(self) -> list[Resource]:
-        return [r for r in self.res.values() if r.out and self.path(r.iri)]
+    def local(self) -> tuple[Resource, ...]:
+        """The resources with a page of their own (published, with triples of their own),
+        found once: the graph does not change once grouped."""
+        if self._local is None:
+            self._local = tuple(r for r in self.res.values() if r.out and self.path(r.iri))
+        return self._local
 
     def instances(self, cls: str) -> list[Resource]:
         """The published resources that are instances of wps:<cls> (or of a subclass),
