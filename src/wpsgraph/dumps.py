@@ -99,14 +99,13 @@ def write_dumps(
             return nts[str(g)]
 
         def piece(g: Graph, ext: str) -> Part:
-            raw = made[ext].take(str(g)) if ext in made else None
-            if raw is None:  # in the cache, or the N-Quads (made from the N-Triples)
-                kind = {"trig": "ttl", "jsonld": "jsonld"}.get(ext)
-
-                def make() -> bytes:
-                    return _piece(g, ext, nt(g), _dump(store, g, kind, prefixes) if kind else b"")
-
-                return pieces.part(g, ext, make)
+            if ext == "nq":  # made from the N-Triples
+                return pieces.part(g, ext, lambda: _piece(g, ext, nt(g), b""))
+            raw = made[ext].take(str(g))
+            if raw is None:  # in the cache: found when the serialisations were planned
+                found = pieces.find(g, ext)
+                assert found is not None
+                return found
             data = _piece(g, ext, nt(g), raw)
             pieces.keep(g, ext, data)
             return data

@@ -107,6 +107,9 @@ class Pieces:
     ) -> None:
         self.cache, self.keys, self.writer = cache, keys, writer
         self.writes: list[Future[None]] = []
+        # what the cache held for a graph and format, looked for once (a piece is looked
+        # for before the dumps are made and again while they are written)
+        self.found: dict[tuple[str, str], Slice | None] = {}
 
     def _key(self, g: Graph) -> tuple[str, str | None]:
         name = g.value if isinstance(g, ox.NamedNode) else ""
@@ -114,7 +117,11 @@ class Pieces:
 
     def find(self, g: Graph, ext: str) -> Slice | None:
         name, key = self._key(g)
-        return None if key is None else self.cache.find(name, key, ext)  # type: ignore[union-attr]
+        if key is None:
+            return None
+        if (name, ext) not in self.found:
+            self.found[name, ext] = self.cache.find(name, key, ext)  # type: ignore[union-attr]
+        return self.found[name, ext]
 
     def cached(self, g: Graph, ext: str) -> bytes | None:
         found = self.find(g, ext)
@@ -124,6 +131,7 @@ class Pieces:
         """Put a piece in the cache, in the writer's thread."""
         name, key = self._key(g)
         if key is not None:
+            self.found.pop((name, ext), None)
             self.writes.append(self.writer.submit(self.cache.put, name, key, ext, data))  # type: ignore[union-attr]
 
     def flush(self) -> None:
