@@ -30,7 +30,6 @@ from typing import Any
 from pyoxigraph import NamedNode
 
 from wpsgraph.site.graph import Graph, Resource
-from wpsgraph.site.reuse import plan_of_path
 
 DEPTH = 2  # steps from a node next to the page's resource, along its links, into the plan
 
@@ -56,10 +55,10 @@ def contributions(
     digests = _Digests(graph, by_focus)
     shown = Shown()
     for r in resources:
-        if r.iri.startswith(under):  # in a plan's own part of the site
+        if r.iri.startswith(under):  # in a plan's own part of the site (plan_of_path)
             continue
         path = graph.path(r.iri)
-        if path is None or plan_of_path(path) is not None:
+        if path is None:
             continue
         near: dict[str, set[str]] = defaultdict(set)  # plan -> its nodes next to r
         edges: dict[str, list[str]] = defaultdict(list)  # plan -> r's links into it
