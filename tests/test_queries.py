@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import REPO
 
-from wpsgraph.query import QueryError, list_queries, load_query, run_query
+from wpsgraph.query import QueryError, QueryResult, list_queries, load_query, run_query
 
 QUERIES = REPO / "queries"
 EXPECTED = REPO / "tests" / "fixtures" / "expected"
@@ -97,6 +97,18 @@ def test_json_output_is_sparql_results_json(fixture_store: ox.Store) -> None:
     (binding,) = doc["results"]["bindings"]
     assert binding["number"] == {"type": "literal", "value": "1.b"}
     assert binding["action"]["xml:lang"] == "en"
+
+
+def test_the_stores_json_is_given_as_it_is_and_holds_the_same_results(
+    fixture_store: ox.Store,
+) -> None:
+    """A SELECT's SPARQL JSON is the document the store wrote (the site's downloads are
+    not encoded a second time), with the head and bindings the rows are made from."""
+    result = run_query(fixture_store, "plans-overview", directory=QUERIES)
+    assert result.raw is not None and result.to_json() == result.raw.decode("utf-8")
+    again = QueryResult(result.variables, result.bindings).to_json()  # encoded by json
+    assert json.loads(result.to_json()) == json.loads(again)
+    assert json.loads(again)["head"]["vars"] == result.variables and result.count > 0
 
 
 def test_json_output_is_a_list_of_rows(fixture_store: ox.Store) -> None:

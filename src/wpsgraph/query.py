@@ -178,17 +178,21 @@ class QueryResult:
 
     A SELECT's solutions are kept as SPARQL 1.1 JSON bindings, as the store or the server
     wrote them; they become terms only when :attr:`rows` is first read. The downloads,
-    counts and plain values need none, and a large result costs no object per cell."""
+    counts and plain values need none, and a large result costs no object per cell.
+    ``raw`` is the JSON document those bindings were read from, when the store wrote it:
+    :meth:`to_json` gives it as it is, instead of encoding the bindings again."""
 
     def __init__(
         self,
         variables: list[str],
         bindings: Sequence[Binding] = (),
         boolean: bool | None = None,
+        raw: bytes | None = None,
     ) -> None:
         self.variables = variables
         self.bindings = bindings
         self.boolean = boolean
+        self.raw = raw
         self._rows: list[dict[str, Term | None]] | None = None
 
     @property
@@ -231,6 +235,8 @@ class QueryResult:
 
     def to_json(self) -> str:
         """SPARQL 1.1 Query Results JSON."""
+        if self.raw is not None:
+            return self.raw.decode("utf-8")
         if self.boolean is not None:
             return json.dumps({"head": {}, "boolean": self.boolean})
         return json.dumps(
@@ -366,8 +372,8 @@ def run_query(
     # lock; iterating them takes the lock and lets it go for every row, which costs a query
     # run in a thread (the site's library, while the main thread groups the store) a wait
     # for its turn per row
-    doc = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
-    return QueryResult(variables, doc["results"]["bindings"])
+    raw = result.serialize(format=ox.QueryResultsFormat.JSON)
+    return QueryResult(variables, json.loads(raw)["results"]["bindings"], raw=raw)
 
 
 __all__: Sequence[str] = [

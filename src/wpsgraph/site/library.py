@@ -151,4 +151,8 @@ def write_downloads(runs: dict[str, QueryRun], out: Path) -> None:
         (out / run.path("rq")).write_text(run.query.text, encoding="utf-8")
         if run.result is not None:
             (out / run.path("csv")).write_text(run.result.to_csv(), encoding="utf-8")
-            (out / run.path("json")).write_text(run.result.to_json(), encoding="utf-8")
+            json = out / run.path("json")
+            if run.result.raw is not None:  # as the store wrote it: no second encoding
+                json.write_bytes(run.result.raw)
+            else:
+                json.write_text(run.result.to_json(), encoding="utf-8")
