@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -207,7 +208,7 @@ def test_shared_pages_are_rendered_only_where_a_changed_plan_shows_something_new
     shown = set(mentions["fx-nap-2021"])  # the plan about to change shows on these
     elsewhere = {p for p in mentions["fx-nap-2020"] if p not in shown}
     assert shown and elsewhere
-    charts = ("id/resolution/",)  # they chart every plan: rendered every time
+    resolutions = {p for p in shown | elsewhere if p.startswith("id/resolution/")}
 
     def inodes(paths: set[str]) -> dict[str, int]:
         return {p: (site / f"{p}.html").stat().st_ino for p in paths}
@@ -230,7 +231,8 @@ def test_shared_pages_are_rendered_only_where_a_changed_plan_shows_something_new
         assert str(escape(f"{wording} and networks")) in (site / f"{p}.html").read_text(), p
     # the plan's other shared pages show nothing that changed: taken, not rendered
     assert "id/actor/fx-justice" in shown and "id/actor/fx-justice" not in listing
-    kept = [p for p in (shown | elsewhere) - listing if not p.startswith(charts)]
+    kept = (shown | elsewhere) - listing
+    assert kept & resolutions  # their charts are the same too (see the test below)
     assert kept and [p for p in kept if inodes({p})[p] != was[p]] == []
     same_as_a_full_build("full-1")
     # a plan recorded by its list of pages: its next change renders every one of them
@@ -241,10 +243,67 @@ def test_shared_pages_are_rendered_only_where_a_changed_plan_shows_something_new
     second.write_text(second.read_text().replace("and networks", "and their networks"))
     build(project, out, cache=cache)
     assert all(inodes({p})[p] != was[p] for p in shown)
-    kept = [p for p in elsewhere if not p.startswith(charts)]
+    kept = elsewhere
     assert kept and [p for p in kept if inodes({p})[p] != was[p]] == []
     assert isinstance(json.loads((out / MANIFEST).read_text())["mentions"]["fx-nap-2021"], dict)
     same_as_a_full_build("full-2")
+
+
+def test_a_resolution_page_is_taken_only_with_the_same_chart(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    """A resolution page charts every plan's actions linked to it (numbers from a
+    library query): it is taken from the previous site only when its chart has the
+    bytes of the previous site's, besides nothing new shown on it by a changed plan."""
+    project, cache, out = _setup(fixture_copy, tmp_path)
+    build(project, out, cache=cache)
+    site = out / "site"
+    charts = sorted((site / "compare" / "resolution").glob("*.csv"))
+    pages = {c.stem: site / "id" / "resolution" / f"{c.stem}.html" for c in charts}
+    assert len(pages) >= 2 and all(p.is_file() for p in pages.values())
+    was = {name: page.stat().st_ino for name, page in pages.items()}
+    # the previous site's chart of one resolution is not the one the next build draws
+    altered = charts[0]
+    altered.write_text(altered.read_text(encoding="utf-8") + "fx-nap-2019,1,0,1\n")
+    build(project, out, cache=cache)
+    now = {name: page.stat().st_ino for name, page in pages.items()}
+    assert now[altered.stem] != was[altered.stem]  # rendered again
+    assert {n for n in pages if now[n] == was[n]} == set(pages) - {altered.stem}  # taken
+    build(project, tmp_path / "full")
+    mine, theirs = _tree(site), _tree(tmp_path / "full" / "site")
+    changed = [f for f in mine if f.startswith(("id/", "compare/")) and mine[f] != theirs[f]]
+    assert changed == []
+
+
+def test_the_ontology_page_is_taken_until_the_ontology_changes(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    """The ontology's page and diagram show the ontology and the shapes only: a plan's
+    edit takes them from the previous site, an edit of the ontology renders them."""
+    root = tmp_path / "root"
+    root.mkdir()
+    for name in ("shapes", "queries", "node_modules", "site"):
+        (root / name).symlink_to(REPO / name)
+    shutil.copytree(REPO / "ontology", root / "ontology")
+    project, cache, out = (
+        Project(root, data_dir=fixture_copy),
+        tmp_path / "cache",
+        tmp_path / "dist",
+    )
+    second = second_plan(fixture_copy)
+    build(project, out, cache=cache)
+    files = [out / "site" / "ontology.html", out / "site" / "ontology.svg"]
+    was = [f.stat().st_ino for f in files]
+    second.write_text(second.read_text().replace("Fund women's", "Fund the women's"))
+    assert build(project, out, cache=cache).site_reused == ["fx-nap-2020"]
+    assert [f.stat().st_ino for f in files] == was  # taken
+    ontology = root / "ontology" / "wps.ttl"
+    definition = "structured into objectives and actions."
+    assert definition in ontology.read_text(encoding="utf-8")
+    edited = definition.replace("actions.", "actions (edited).")
+    ontology.write_text(ontology.read_text(encoding="utf-8").replace(definition, edited))
+    build(project, out, cache=cache)
+    assert edited in files[0].read_text(encoding="utf-8")
 
 
 EDITS = {

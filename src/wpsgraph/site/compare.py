@@ -56,13 +56,17 @@ class Picture:
         here = page_path.rsplit("/", 1)[0] if "/" in page_path else ""
         return self.draw(lambda target: relative(target, here))
 
-    def write(self, out: Path) -> None:
-        (out / self.svg_path).parent.mkdir(parents=True, exist_ok=True)
-        svg = self.inline(self.svg_path)
-        (out / self.svg_path).write_text('<?xml version="1.0" encoding="utf-8"?>\n' + svg + "\n")
+    def files(self) -> dict[str, bytes]:
+        """Its SVG and CSV files, by path under the site."""
+        svg = '<?xml version="1.0" encoding="utf-8"?>\n' + self.inline(self.svg_path) + "\n"
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerows(self.table)
-        (out / self.csv_path).write_text(buf.getvalue(), encoding="utf-8")
+        return {self.svg_path: svg.encode("utf-8"), self.csv_path: buf.getvalue().encode("utf-8")}
+
+    def write(self, out: Path) -> None:
+        (out / self.svg_path).parent.mkdir(parents=True, exist_ok=True)
+        for path, data in self.files().items():
+            (out / path).write_bytes(data)
 
 
 def _records(result: QueryResult | None) -> list[dict[str, str]]:

@@ -90,6 +90,8 @@ def _site(
     todo = _taken(pages, graph, graph.local(), by_focus, reuse)
     runs = prelude.runs()
     compare = Views(graph, runs)
+    if reuse is not None:
+        todo = _charts_taken(pages, graph, todo, compare, reuse)
     # the resources' pages and the side jobs (query pages, search index, the digests of
     # plans the manifest has none of) are done by forked workers while this process
     # writes the indexes and comparisons; the sitemap and the manifest wait for both
@@ -110,6 +112,7 @@ def _site(
             by_focus=by_focus,
             runs=runs,
             compare=compare,
+            reuse=reuse,
         )
     finally:
         found = rendered()
@@ -133,9 +136,12 @@ def _other_pages(
     by_focus: dict[str, Any],
     runs: dict[str, library.QueryRun],
     compare: Views,
+    reuse: SiteReuse | None,
 ) -> None:
     """Every page and file of the site besides the resources' own and the sitemap:
-    ``dump_list`` is the dumps linked into the site, ``versions`` the vendored packages'."""
+    ``dump_list`` is the dumps linked into the site, ``versions`` the vendored packages'.
+    The ontology's page and diagram show only what the shared digest covers (ontology,
+    shapes, reference data, site code): with it unchanged they are taken from ``reuse``."""
     out, site_url = pages.out, result.ids.base + "/"
     queries = [run.query for run in runs.values()]
     stats = views.plan_stats(graph, plans)
@@ -164,17 +170,20 @@ def _other_pages(
         themes=links.theme_index(graph, views.members(graph, "Theme")),
     )
     _compare_pages(pages, compare, runs)
-    shapes = ontodoc.read_shapes(project.shapes)
-    pages.write(
-        "ontology.html",
-        "ontology.html",
-        terms=_ontology_terms(graph),
-        shapes=shapes,
-        diagram=Markup(ontodoc.class_diagram(graph)),
-    )
-    (out / "ontology.svg").write_text(
-        ontodoc.class_diagram(graph, href_prefix="ontology.html#"), encoding="utf-8"
-    )
+    ontology = ["ontology.html", "ontology.svg"]
+    if reuse is not None and reuse.shared_same() and reuse.take_files(ontology, out, pages.folders):
+        pages.written.append("ontology.html")
+    else:
+        pages.write(
+            "ontology.html",
+            "ontology.html",
+            terms=_ontology_terms(graph),
+            shapes=ontodoc.read_shapes(project.shapes),
+            diagram=Markup(ontodoc.class_diagram(graph)),
+        )
+        (out / "ontology.svg").write_text(
+            ontodoc.class_diagram(graph, href_prefix="ontology.html#"), encoding="utf-8"
+        )
     pages.write("search.html", "search.html")
     examples = [
         {
@@ -203,7 +212,7 @@ def _other_pages(
     (out / "robots.txt").write_text(dataset.robots(site_url), encoding="utf-8")
 
 
-# shared pages that chart every plan: rendered in every build
+# shared pages that chart every plan: taken only when their chart is unchanged too
 OVER_EVERY_PLAN = frozenset({"resolution.html"})
 
 
@@ -252,6 +261,37 @@ def _taken(
         else:
             todo.extend(r for r, _ in found)
     return todo
+
+
+def _charts_taken(
+    pages: Pages, graph: Graph, todo: list[Resource], compare: Views, reuse: SiteReuse
+) -> list[Resource]:
+    """Take the resolution pages that no changed plan shows anything new on, when the
+    chart this build draws on each (every plan's actions linked to the resolution, from
+    a library query) has the very bytes of the previous site's; return the rest of
+    ``todo``."""
+    left = []
+    for r in todo:
+        path = graph.path(r.iri)
+        if (
+            path is not None
+            and reuse.shared_reusable(path)
+            and views.template_for(graph, r) in OVER_EVERY_PLAN
+        ):
+            picture = compare.resolution_chart(r.iri)
+            chart = picture.files() if picture is not None else None
+            if (
+                chart is not None
+                and reuse.holds(chart)
+                and reuse.take_files(
+                    [path + ext for ext in EXTENSIONS] + list(chart), pages.out, pages.folders
+                )
+            ):
+                pages.written.append(path + ".html")
+                reuse.shared_taken += 1
+                continue
+        left.append(r)
+    return left
 
 
 def _compare_pages(pages: Pages, compare: Views, runs: dict[str, library.QueryRun]) -> None:

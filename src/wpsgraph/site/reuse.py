@@ -26,9 +26,11 @@ for the plans that have none yet: so also after a full build). When the shared d
 shared page is hard-linked from the previous site unless the digest of a plan that
 changed differs from last time (or the plan shows on it now and did not, or the other
 way round; with no digest of last time, unless the plan shows on it now or did then).
-Resolution pages chart every plan and are rendered every time, as are the indexes,
-comparisons and query pages. The search index takes the rows of the plans whose pages
-were taken from the previous site's index, and makes the others.
+A resolution page also charts every plan's actions linked to it: it is taken only when,
+besides, the chart this build draws has the bytes of the previous site's. The ontology's
+page and diagram are taken whenever the shared digest is unchanged. The indexes,
+comparisons and query pages are rendered every time. The search index takes the rows of
+the plans whose pages were taken from the previous site's index, and makes the others.
 """
 
 from __future__ import annotations
@@ -147,11 +149,13 @@ class SiteReuse:
         before the pages are rendered: those that changed, when the rest of the previous
         site can be taken (in a full build, none; every plan's are worked out beside the
         pages, see :meth:`undescribed`)."""
-        if not self._shared_same():
+        if not self.shared_same():
             return set()
         return {pid for pid in self.new if not self.reusable(pid)}
 
-    def _shared_same(self) -> bool:
+    def shared_same(self) -> bool:
+        """Whether everything the shared pages depend on besides the plans is as in the
+        previous build (reference data, ontology, shapes, site code, the set of plans)."""
         return bool(self.shared_new) and self.shared_old == self.shared_new
 
     def note_mentions(self, shown: Shown) -> None:
@@ -171,7 +175,7 @@ class SiteReuse:
             else:
                 self.mentions[pid] = sorted(shown.pages.get(pid, ()))
         self.touched = None
-        if not self._shared_same():
+        if not self.shared_same():
             return
         touched: set[str] = set()
         for pid in self.new:
@@ -209,23 +213,34 @@ class SiteReuse:
         """Hard-link the resource's files from the previous site; False if any is
         missing (the caller renders it instead). Plain strings, not Path objects: this
         runs for nearly every file of a large site."""
-        old, new = f"{self.previous}/{path}", folders.ready(f"{out}/{path}")
+        extras = [e for e in chart_files(path) if os.path.exists(f"{self.previous}/{e}")]
+        return self.take_files([path + ext for ext in EXTENSIONS] + extras, out, folders)
+
+    def take_files(self, paths: list[str], out: Path, folders: Folders) -> bool:
+        """Hard-link ``paths`` (relative to the site) from the previous site: all of
+        them, or none and False when one is missing."""
         made = []
         try:
-            for ext in EXTENSIONS:
-                os.link(old + ext, new + ext)
-                made.append(new + ext)
-            for extra in chart_files(path):  # absent when the plan has no chart
-                source = f"{self.previous}/{extra}"
-                if os.path.exists(source):
-                    dest = folders.ready(f"{out}/{extra}")
-                    os.link(source, dest)
-                    made.append(dest)
+            for path in paths:
+                dest = folders.ready(f"{out}/{path}")
+                os.link(f"{self.previous}/{path}", dest)
+                made.append(dest)
         except OSError:
             for dest in made:
                 os.unlink(dest)
             return False
         self.linked += len(made)
+        return True
+
+    def holds(self, files: dict[str, bytes]) -> bool:
+        """Whether the previous site has each of ``files`` (by path) with these bytes."""
+        for path, data in files.items():
+            try:
+                with open(f"{self.previous}/{path}", "rb") as f:
+                    if f.read() != data:
+                        return False
+            except OSError:
+                return False
         return True
 
     def move(self, folder: str, files: int, out: Path, folders: Folders) -> bool:
