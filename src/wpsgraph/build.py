@@ -327,6 +327,13 @@ def build(
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         reuse = None
         try:
+            compiled = None
+            if site and cache is not None:
+                code = site_code_digest(project.site / "templates", project.site / "static")
+                compiled = compiled_templates(cache, code)
+                if result.plan_keys:
+                    reuse = SiteReuse.load(out, result.plan_keys, code, result.shared_key)
+                    reuse.count_ahead()  # while the dumps are written
             timer = _Timer(result.timings)
             pieces = PieceCache(cache / "dumps") if cache is not None else None
             dumps = timer.run(
@@ -343,12 +350,6 @@ def build(
             )
             if site:
                 # the site carries its own dumps (and gzip copies), for a static host
-                compiled = None
-                if cache is not None:
-                    code = site_code_digest(project.site / "templates", project.site / "static")
-                    compiled = compiled_templates(cache, code)
-                    if result.plan_keys:
-                        reuse = SiteReuse.load(out, result.plan_keys, code, result.shared_key)
                 pages = timer.run(
                     "site",
                     lambda: build_site(

@@ -20,7 +20,7 @@ from wpsgraph.site.graph import Graph, Resource
 from wpsgraph.site.parallel import Work, render_resources
 from wpsgraph.site.prelude import Prelude
 from wpsgraph.site.render import Pages
-from wpsgraph.site.reuse import EXTENSIONS, SiteReuse, plan_of_path
+from wpsgraph.site.reuse import EXTENSIONS, SiteReuse
 from wpsgraph.site.vendor import copy_vendor
 from wpsgraph.vocab import PREFIXES, WPS, dcterms, org, owl, prov, rdf, rdfs, skos, wps
 
@@ -231,10 +231,13 @@ def _taken(
     reuse.note_mentions(contributions(graph, resources, by_focus, reuse.to_describe()))
     todo = []
     inside: dict[str, list[tuple[Resource, str]]] = defaultdict(list)
+    # a published resource's path is id/ and its IRI after the base; its plan's, if any,
+    # the part after plan/ (plan_of_path): by prefix, for each of a large site's resources
+    under, base = graph.id_base + "plan/", len(graph.id_base)
     for r in resources:
-        path = graph.path(r.iri)
-        assert path is not None
-        plan = plan_of_path(path)
+        iri = r.iri
+        path = "id/" + iri[base:]
+        plan = iri[len(under) :].partition("/")[0] if iri.startswith(under) else None
         if plan is None:  # a shared page: taken if no plan that changed shows on it
             if (
                 reuse.shared_reusable(path)

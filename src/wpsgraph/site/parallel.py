@@ -55,14 +55,15 @@ def render_resources(work: Work) -> Callable[[], dict[str, Any]]:
 
     The work is weighed by what the pages list, not by their number: a rebuild renders
     few pages, but those gathering across plans (a resolution, a theme, an actor) list
-    thousands of links each. Heaviest first, dealt out in turn, so slices weigh alike."""
+    thousands of links each; the side jobs are weighed too. Heaviest first, dealt out in
+    turn, so slices weigh alike."""
     global _STATE
     workers = min(os.cpu_count() or 1, 8)
     weight = {id(r): 1 + sum(map(len, r.inv.values())) for r in work.resources}
     jobs = [name for name in SIDE_JOBS if name != "digests" or work.describe]
     if (
         workers < 2
-        or sum(weight.values()) < MIN_PARALLEL_WEIGHT
+        or sum(weight.values()) + _side_weight(work) < MIN_PARALLEL_WEIGHT
         or "fork" not in mp.get_all_start_methods()
     ):
         for r in work.resources:
@@ -94,6 +95,14 @@ def render_resources(work: Work) -> Callable[[], dict[str, Any]]:
         return found
 
     return wait
+
+
+def _side_weight(work: Work) -> int:
+    """What the side jobs weigh, in the units of the pages': a search row per resource
+    (a tenth of a page each) and the rows the query pages show. In a rebuild that takes
+    nearly every page, they are most of the work left."""
+    shown = sum(min(run.result.count, library.MAX_ROWS) for run in work.runs.values() if run.result)
+    return len(work.graph.res) // 10 + shown // 10
 
 
 def _render_slice(args: tuple[str, int, int]) -> tuple[str, list[str], Any]:

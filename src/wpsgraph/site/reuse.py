@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -110,6 +111,8 @@ class SiteReuse:
     mentions: dict[str, dict[str, str] | list[str]] = field(default_factory=dict)
     touched: set[str] | None = None  # shared pages that may have changed (None: any)
     shared_taken: int = 0  # shared pages taken from the previous build
+    # the files in each reusable plan's previous folder, by folder, counted in a thread
+    counted: Future[dict[str, int]] | None = None
 
     @classmethod
     def load(
@@ -243,6 +246,17 @@ class SiteReuse:
                 return False
         return True
 
+    def count_ahead(self) -> None:
+        """Count the files in the previous folder of every plan whose pages may be taken,
+        in a thread: the count is nearly all system calls, which take no interpreter lock,
+        so it is done beside the dumps and the site's first steps (0.6 s at 1M triples)
+        and :meth:`move` finds it made."""
+        folders = [f"id/plan/{pid}" for pid in self.new if self.reusable(pid)]
+        previous = self.previous
+        pool = ThreadPoolExecutor(1, thread_name_prefix="count")
+        self.counted = pool.submit(lambda: {f: _count_files(f"{previous}/{f}") for f in folders})
+        pool.shutdown(wait=False)
+
     def move(self, folder: str, files: int, out: Path, folders: Folders) -> bool:
         """Move a plan's folder of pages (``id/plan/<plan>``) from the previous site into
         the new one, in one rename, when it holds exactly the ``files`` expected (else
@@ -251,7 +265,9 @@ class SiteReuse:
         site loses the folder until :meth:`restore` puts it back (a failed build) or the
         new site replaces it (a build that succeeded)."""
         old, new = f"{self.previous}/{folder}", f"{out}/{folder}"
-        if _count_files(old) != files:
+        counted = self.counted.result() if self.counted is not None else {}
+        found = counted[folder] if folder in counted else _count_files(old)
+        if found != files:
             return False
         folders.ready(new)  # its parent
         os.rename(old, new)
