@@ -111,7 +111,6 @@ def _site(
             versions=versions,
             by_focus=by_focus,
             runs=runs,
-            compare=compare,
             reuse=reuse,
         )
     finally:
@@ -135,7 +134,6 @@ def _other_pages(
     versions: dict[str, str],
     by_focus: dict[str, Any],
     runs: dict[str, library.QueryRun],
-    compare: Views,
     reuse: SiteReuse | None,
 ) -> None:
     """Every page and file of the site besides the resources' own and the sitemap:
@@ -169,7 +167,6 @@ def _other_pages(
         "themes.html",
         themes=links.theme_index(graph, views.members(graph, "Theme")),
     )
-    _compare_pages(pages, compare, runs)
     ontology = ["ontology.html", "ontology.svg"]
     if reuse is not None and reuse.shared_same() and reuse.take_files(ontology, out, pages.folders):
         pages.written.append("ontology.html")
@@ -295,21 +292,6 @@ def _charts_taken(
                 continue
         left.append(r)
     return left
-
-
-def _compare_pages(pages: Pages, compare: Views, runs: dict[str, library.QueryRun]) -> None:
-    """compare.html: every comparison picture, inline, with its query and CSV."""
-    shown = []
-    for picture in compare.pictures():
-        picture.write(pages.out)
-        shown.append(
-            {
-                "p": picture,
-                "svg": Markup(picture.inline("compare.html")),
-                "query": runs.get(picture.query),
-            }
-        )
-    pages.write("compare.html", "compare.html", pictures=shown)
 
 
 def _globals(graph: Graph, plans: list[Resource], dumps: list[Dump]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ resource with most links to it among those the parameter can name; its page says
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -143,11 +144,22 @@ def _timed(
     return result, time.perf_counter() - start
 
 
-def write_downloads(runs: dict[str, QueryRun], out: Path) -> None:
-    """``queries/<name>.csv`` and ``.json`` (SPARQL 1.1 results) and the ``.rq`` itself."""
+def write_downloads(runs: dict[str, QueryRun], out: Path, previous: Path | None = None) -> None:
+    """``queries/<name>.csv`` and ``.json`` (SPARQL 1.1 results) and the ``.rq`` itself.
+
+    A query whose text and results (the store's JSON, byte for byte) are those of the
+    ``previous`` site has its three files linked from there, not written again."""
     folder = out / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     for run in runs.values():
+        if previous is not None and _same_as_before(run, previous):
+            try:
+                for ext in ("rq", "csv", "json"):
+                    os.link(previous / run.path(ext), out / run.path(ext))
+                continue
+            except OSError:  # a file missing there: all three are written
+                for ext in ("rq", "csv", "json"):
+                    (out / run.path(ext)).unlink(missing_ok=True)
         (out / run.path("rq")).write_text(run.query.text, encoding="utf-8")
         if run.result is not None:
             (out / run.path("csv")).write_text(run.result.to_csv(), encoding="utf-8")
@@ -156,3 +168,16 @@ def write_downloads(runs: dict[str, QueryRun], out: Path) -> None:
                 json.write_bytes(run.result.raw)
             else:
                 json.write_text(run.result.to_json(), encoding="utf-8")
+
+
+def _same_as_before(run: QueryRun, previous: Path) -> bool:
+    """Whether the previous site holds this run's query text and results, as the store
+    wrote them (the CSV is made from those alone)."""
+    if run.result is None or run.result.raw is None:
+        return False
+    try:
+        return (previous / run.path("json")).read_bytes() == run.result.raw and (
+            previous / run.path("rq")
+        ).read_bytes() == run.query.text.encode("utf-8")
+    except OSError:
+        return False

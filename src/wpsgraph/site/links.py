@@ -167,14 +167,13 @@ def theme_index(graph: Graph, themes: list[Resource]) -> list[ThemeRow]:
     It walks every link of every plan, so only what it counts is read: each link's action
     (no :class:`LinkRow`), and each action's plan once."""
     res = graph.res
+    links = {r.iri for r in graph.instances("Link")}  # one look-up each, not a type test
     plan_of: dict[str, str | None] = {}
     rows = []
     for t in themes:
         actions: set[str] = set()
-        for iri in set(t.inv.get(wps.linkTo.value, [])):
-            link = res.get(iri)
-            if link is not None and graph.is_a(link, "Link"):
-                actions.add(link.one(wps.linkFrom))
+        for iri in links.intersection(t.inv.get(wps.linkTo.value, ())):
+            actions.add(res[iri].one(wps.linkFrom))
         plans: set[str] = set()
         for action in actions:
             if action not in plan_of:

@@ -185,15 +185,32 @@ def _resource_page(
 def _query_pages(work: Work) -> None:
     """queries/<name>.html for every library query, its downloads, and an index."""
     pages, runs = work.pages, work.runs
-    library.write_downloads(runs, pages.out)
+    library.write_downloads(runs, pages.out, work.previous)
     for run in runs.values():
         pages.write(run.path("html"), "query.html", run=run, max_rows=library.MAX_ROWS)
     pages.write(f"{library.FOLDER}/index.html", "queries.html", runs=list(runs.values()))
 
 
-# what the workers do besides the resources' pages (else this process, after them)
+def _compare_page(work: Work) -> None:
+    """compare.html: every comparison picture, inline, with its query and CSV."""
+    shown = []
+    for picture in work.compare.pictures():
+        picture.write(work.pages.out)
+        shown.append(
+            {
+                "p": picture,
+                "svg": Markup(picture.inline("compare.html")),
+                "query": work.runs.get(picture.query),
+            }
+        )
+    work.pages.write("compare.html", "compare.html", pictures=shown)
+
+
+# what the workers do besides the resources' pages (else this process, after them),
+# the heaviest in a rebuild first
 SIDE_JOBS: dict[str, Callable[[Work], Any]] = {
     "queries": _query_pages,
+    "compare": _compare_page,
     "search": _search_index,
     "digests": _digests,
 }
