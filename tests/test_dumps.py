@@ -42,7 +42,10 @@ def test_a_rebuild_writes_the_dumps_of_a_full_build(fixture_copy: Path, tmp_path
     assert len(pieces) == 6 * 6 + 2 + 2 * 3
     assert sum(name.endswith(".nt") for name in pieces) == 2
     second.write_text(second.read_text().replace("Fund women's", "Fund all women's"))
+    stray = cache / "dumps" / f"{'0' * 32}.trig"  # a piece of an older layout, key inside
+    stray.write_bytes(b"key\n<a> <b> <c> .\n")
     build(project, out, cache=cache)
+    assert not stray.exists()  # removed: never found again
     build(project, tmp_path / "full")  # no cache: every piece made
     for name in FORMATS:
         mine, theirs = _dataset(out / name), _dataset(tmp_path / "full" / name)
@@ -51,11 +54,13 @@ def test_a_rebuild_writes_the_dumps_of_a_full_build(fixture_copy: Path, tmp_path
         data = (out / name).read_bytes()
         assert gzip.decompress((out / "site" / "dumps" / f"{name}.gz").read_bytes()) == data
     # the unchanged plan's and the shared graphs' pieces were kept, the edited plan's made
-    # anew (one file per graph and format, replaced: the cache does not grow)
+    # anew under its new key (one file per graph and format, the previous one removed:
+    # the cache does not grow)
     after = {p.name: p.stat().st_ino for p in (cache / "dumps").iterdir()}
-    assert after.keys() == pieces.keys()
-    made = [name for name in after if after[name] != pieces[name]]
+    assert len(after) == len(pieces)
+    made = [name for name in after if after[name] != pieces.get(name)]
     assert len(made) == 2 * 6 + 3  # the edited plan's two graphs and its merged part
+    assert len(pieces.keys() - after.keys()) == len(made)  # theirs under the old key
     # a gzip copy is one member per piece (and per separator): several in one stream
     assert (out / "wpsgraph.trig.gz").read_bytes().count(b"\x1f\x8b\x08") > 1
 

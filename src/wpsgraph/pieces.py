@@ -63,39 +63,58 @@ def write_parts(path: Path, parts: Iterable[Part]) -> None:
 
 
 class PieceCache:
-    """A folder of ``<graph digest>.<ext>`` files: a graph's piece of one dump (or its gzip
-    member), after a first line with the key it was made under. One file per graph and
-    format, overwritten when the key changes: the cache does not grow."""
+    """A folder of ``<graph digest>.<key digest>.<ext>`` files: a graph's piece of one dump
+    (or its gzip member), made under that key. The folder is listed once, so a piece is
+    found without opening its file; one file per graph and format, the previous one
+    removed when a piece is put under a new key: the cache does not grow."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        self.hits = 0
+        # (graph digest, ext) -> key digest of the file there
+        self.held: dict[tuple[str, str], str] = {}
+        for name in os.listdir(folder):
+            graph, _, rest = name.partition(".")
+            key, _, ext = rest.partition(".")
+            if name.endswith(".tmp"):
+                continue  # a put that did not finish
+            if len(key) != DIGEST or not ext:  # a file of another layout: not found again
+                (folder / name).unlink(missing_ok=True)
+            else:
+                self.held[graph, ext] = key
 
-    def _path(self, graph: str, ext: str) -> Path:
-        return self.folder / f"{hashlib.sha256(graph.encode()).hexdigest()[:32]}.{ext}"
+    def _path(self, graph: str, key: str, ext: str) -> str:
+        return f"{self.folder}/{graph}.{key}.{ext}"
 
     def find(self, graph: str, key: str, ext: str) -> Slice | None:
         """Where a graph's piece made under ``key`` is, without reading it."""
-        path = self._path(graph, ext)
+        g, k = _digest(graph), _digest(key)
+        if self.held.get((g, ext)) != k:
+            return None
+        path = self._path(g, k, ext)
         try:
-            with path.open("rb") as f:
-                first = f.readline()
-                size = os.fstat(f.fileno()).st_size
+            return Slice(path, 0, os.stat(path).st_size)
         except FileNotFoundError:
             return None
-        if first != key.encode() + b"\n":
-            return None
-        self.hits += 1
-        return Slice(str(path), len(first), size - len(first))
 
     def put(self, graph: str, key: str, ext: str, data: bytes) -> None:
-        path = self._path(graph, ext)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            f.write(key.encode() + b"\n")
+        g, k = _digest(graph), _digest(key)
+        path = self._path(g, k, ext)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as f:
             f.write(data)
-        tmp.replace(path)
+        os.replace(tmp, path)
+        before = self.held.get((g, ext))
+        self.held[g, ext] = k
+        if before is not None and before != k:
+            Path(self._path(g, before, ext)).unlink(missing_ok=True)
+
+
+DIGEST = 32  # hex digits of a graph's or a key's digest in a piece's file name
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:DIGEST]
 
 
 class Pieces:
