@@ -62,6 +62,13 @@ def write_parts(path: Path, parts: Iterable[Part]) -> None:
                 f.write(part)
 
 
+DIGEST = 32  # hex digits of a graph's or a key's digest in a piece's file name
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:DIGEST]
+
+
 class PieceCache:
     """A folder of ``<graph digest>.<key digest>.<ext>`` files: a graph's piece of one dump
     (or its gzip member), made under that key. The folder is listed once, so a piece is
@@ -108,13 +115,6 @@ class PieceCache:
         self.held[g, ext] = k
         if before is not None and before != k:
             Path(self._path(g, before, ext)).unlink(missing_ok=True)
-
-
-DIGEST = 32  # hex digits of a graph's or a key's digest in a piece's file name
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:DIGEST]
 
 
 class Pieces:

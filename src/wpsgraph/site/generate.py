@@ -92,9 +92,9 @@ def _site(
     compare = Views(graph, runs)
     if reuse is not None:
         todo = _charts_taken(pages, graph, todo, compare, reuse)
-    # the resources' pages and the side jobs (query pages, search index, the digests of
-    # plans the manifest has none of) are done by forked workers while this process
-    # writes the indexes and comparisons; the sitemap and the manifest wait for both
+    # the resources' pages and the side jobs (query pages, the comparison page, search
+    # index, the digests of plans the manifest has none of) are done by forked workers
+    # while this process writes the indexes; the sitemap and the manifest wait for both
     describe = reuse.undescribed() if reuse else []
     work = Work(pages, graph, todo, by_focus, compare, runs, describe)
     if reuse is not None:

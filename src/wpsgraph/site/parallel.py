@@ -1,6 +1,6 @@
-"""The resources' pages and the side jobs (query pages, search index, the digests of what
-each plan shows on the shared pages), on forked workers that inherit the site graph, or
-in this process when the work is small."""
+"""The resources' pages and the side jobs (query pages, the comparison page, search index,
+the digests of what each plan shows on the shared pages), on forked workers that inherit
+the site graph, or in this process when the work is small."""
 
 from __future__ import annotations
 
