@@ -19,16 +19,14 @@ Graph = ox.NamedNode | ox.DefaultGraph
 
 @dataclass(frozen=True)
 class Slice:
-    """Bytes kept in a file of the cache (after its key line): copied into a dump by the
-    kernel (``copy_file_range``), not read into memory and written out again."""
+    """A file of the cache, whole: copied into a dump by the kernel (``copy_file_range``),
+    not read into memory and written out again."""
 
     path: str
-    offset: int
     size: int
 
     def read(self) -> bytes:
         with open(self.path, "rb") as f:
-            f.seek(self.offset)
             return f.read(self.size)
 
     def copy_to(self, out: BinaryIO) -> None:
@@ -37,16 +35,14 @@ class Slice:
         with open(self.path, "rb") as f:
             try:
                 while done < self.size:
-                    n = os.copy_file_range(
-                        f.fileno(), out.fileno(), self.size - done, self.offset + done
-                    )
+                    n = os.copy_file_range(f.fileno(), out.fileno(), self.size - done, done)
                     if n == 0:
                         break
                     done += n
             except (AttributeError, OSError):  # not on this platform or file system
                 pass
             if done < self.size:
-                f.seek(self.offset + done)
+                f.seek(done)
                 out.write(f.read(self.size - done))
 
 
@@ -100,7 +96,7 @@ class PieceCache:
             return None
         path = self._path(g, k, ext)
         try:
-            return Slice(path, 0, os.stat(path).st_size)
+            return Slice(path, os.stat(path).st_size)
         except FileNotFoundError:
             return None
 

@@ -228,13 +228,12 @@ def _taken(
     reuse.note_mentions(contributions(graph, resources, by_focus, reuse.to_describe()))
     todo = []
     inside: dict[str, list[tuple[Resource, str]]] = defaultdict(list)
-    # a published resource's path is id/ and its IRI after the base; its plan's, if any,
-    # the part after plan/ (plan_of_path): by prefix, for each of a large site's resources
-    under, base = graph.id_base + "plan/", len(graph.id_base)
+    # a published resource's path is id/ and its IRI after the base, by prefix, for each
+    # of a large site's resources
+    base = len(graph.id_base)
     for r in resources:
-        iri = r.iri
-        path = "id/" + iri[base:]
-        plan = iri[len(under) :].partition("/")[0] if iri.startswith(under) else None
+        path = "id/" + r.iri[base:]
+        plan = graph.plan_id(r.iri)
         if plan is None:  # a shared page: taken if no plan that changed shows on it
             if (
                 reuse.shared_reusable(path)

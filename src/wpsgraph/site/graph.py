@@ -124,6 +124,12 @@ class Graph:
                 return "id/" + local
         return None
 
+    def plan_id(self, iri: str) -> str | None:
+        """The plan in whose own part of the site a published resource's page is (its
+        page or below; :func:`wpsgraph.site.reuse.plan_of_path` of its path), by prefix."""
+        under = self.id_base + "plan/"
+        return iri[len(under) :].partition("/")[0] if iri.startswith(under) else None
+
     def local(self) -> tuple[Resource, ...]:
         """The resources with a page of their own (published, with triples of their own),
         found once: the graph does not change once grouped."""

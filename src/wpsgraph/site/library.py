@@ -8,7 +8,6 @@ resource with most links to it among those the parameter can name; its page says
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +18,7 @@ import pyoxigraph as ox
 
 from wpsgraph.query import Param, Query, QueryError, QueryResult, run_query
 from wpsgraph.site.graph import Graph
+from wpsgraph.site.reuse import link_files
 
 FOLDER = "queries"
 MAX_ROWS = 300  # rows shown on a query page; the downloads hold them all
@@ -152,14 +152,13 @@ def write_downloads(runs: dict[str, QueryRun], out: Path, previous: Path | None 
     folder = out / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     for run in runs.values():
-        if previous is not None and _same_as_before(run, previous):
-            try:
-                for ext in ("rq", "csv", "json"):
-                    os.link(previous / run.path(ext), out / run.path(ext))
-                continue
-            except OSError:  # a file missing there: all three are written
-                for ext in ("rq", "csv", "json"):
-                    (out / run.path(ext)).unlink(missing_ok=True)
+        files = [run.path(ext) for ext in ("rq", "csv", "json")]
+        if (
+            previous is not None
+            and _same_as_before(run, previous)
+            and link_files(previous, out, files)  # else all three are written
+        ):
+            continue
         (out / run.path("rq")).write_text(run.query.text, encoding="utf-8")
         if run.result is not None:
             (out / run.path("csv")).write_text(run.result.to_csv(), encoding="utf-8")

@@ -20,6 +20,7 @@ from wpsgraph.site.contrib import contributions
 from wpsgraph.site.graph import Graph, Resource
 from wpsgraph.site.page import resource_page
 from wpsgraph.site.render import Pages
+from wpsgraph.site.reuse import plan_of_path
 from wpsgraph.vocab import dcterms
 
 _STATE: tuple[Any, ...] = ()
@@ -125,24 +126,14 @@ def _search_index(work: Work) -> None:
     site are taken from its index (they show only what those pages show)."""
     resources, rows = work.graph.local(), []
     if work.kept and work.previous is not None:
-        kept, folder, under = work.kept, "id/plan/", work.graph.id_base + "plan/"
+        graph, kept = work.graph, work.kept
         try:
             old = json.loads((work.previous / "search.json").read_text(encoding="utf-8"))
-            # a row's page is id/plan/<plan>.html or below id/plan/<plan>/ (plan_of_path)
-            rows = [
-                row
-                for row in old
-                if (p := row["p"]).startswith(folder)
-                and p[len(folder) :].partition("/")[0].removesuffix(".html") in kept
-            ]
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            rows = [row for row in old if plan_of_path(row["p"][: -len(".html")]) in kept]
+        except (OSError, ValueError, TypeError, KeyError):
             rows = []  # no index, or not one this code wrote: every row is made
-        if rows:  # the resources of the plans kept: their IRIs are under the plan's
-            resources = [
-                r
-                for r in resources
-                if not r.iri.startswith(under) or r.iri[len(under) :].partition("/")[0] not in kept
-            ]
+        if rows:
+            resources = [r for r in resources if graph.plan_id(r.iri) not in kept]
     (work.pages.out / "search.json").write_text(
         files.search_index(work.graph, resources, rows), encoding="utf-8"
     )

@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,24 @@ def plan_of_path(path: str) -> str | None:
     if len(parts) > 2 and parts[0] == "id" and parts[1] == "plan":
         return parts[2]
     return None
+
+
+def link_files(
+    previous: Path, out: Path, paths: list[str], ready: Callable[[str], str] = str
+) -> bool:
+    """Hard-link ``paths`` (relative) from the folder ``previous`` into ``out``: all of
+    them, or none and False when one is missing there. ``ready`` makes a file's folder."""
+    made = []
+    try:
+        for path in paths:
+            dest = ready(f"{out}/{path}")
+            os.link(f"{previous}/{path}", dest)
+            made.append(dest)
+    except OSError:
+        for dest in made:
+            os.unlink(dest)
+        return False
+    return True
 
 
 def chart_files(path: str) -> list[str]:
@@ -224,17 +243,9 @@ class SiteReuse:
     def take_files(self, paths: list[str], out: Path, folders: Folders) -> bool:
         """Hard-link ``paths`` (relative to the site) from the previous site: all of
         them, or none and False when one is missing."""
-        made = []
-        try:
-            for path in paths:
-                dest = folders.ready(f"{out}/{path}")
-                os.link(f"{self.previous}/{path}", dest)
-                made.append(dest)
-        except OSError:
-            for dest in made:
-                os.unlink(dest)
+        if not link_files(self.previous, out, paths, folders.ready):
             return False
-        self.linked += len(made)
+        self.linked += len(paths)
         return True
 
     def holds(self, files: dict[str, bytes]) -> bool:
