@@ -12,8 +12,9 @@ home page; ``.htaccess`` negotiates content for the generic IRIs. A JSON index f
 page, and ``sparql.html`` runs queries on the site's own dump in the browser (Oxigraph,
 WebAssembly) with the Yasqe editor and the Yasr results view.
 
-All text is escaped by jinja2's autoescape; nothing from the data is trusted as markup,
-and JSON inside ``<script>`` has every ``<`` escaped.
+All text is escaped, by jinja2's autoescape or, on the pages ``direct`` writes, by the same
+rule in Python; nothing from the data is trusted as markup, and JSON inside ``<script>``
+has every ``<`` escaped.
 
 The query library runs once on the store (``library``): its results make the query
 pages (``queries/<name>.html`` with CSV and JSON downloads) and the numbers of every
@@ -24,6 +25,8 @@ Modules: ``graph`` (the grouping), ``prelude`` (the grouping and the library, st
 while the store loads), ``views`` (what each page shows), ``links`` (the
 linker's links on action, resolution, instrument and theme pages), ``page`` (the
 variables of a resource page, in one place), ``render`` (templates to files),
+``direct`` (the link, action, indicator, objective and generic resource pages written
+without jinja2, byte for byte as their templates render),
 ``files`` (RDF files, dumps, .htaccess, search index), ``dataset`` (VoID, DCAT,
 schema.org, sitemap), ``library`` (the query library, run), ``compare`` and ``charts``
 (the pictures), ``ontodoc`` (shapes per term, class diagram), ``vendor`` (npm

@@ -14,8 +14,9 @@ import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
+from wpsgraph.site import direct
 from wpsgraph.site.graph import Graph
-from wpsgraph.site.snippets import WPS_TEXT, Snippets
+from wpsgraph.site.snippets import WPS_TEXT, Snippets, esc
 from wpsgraph.site.views import short_label
 from wpsgraph.vocab import WPS
 
@@ -90,6 +91,8 @@ class Pages:
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         )
         self.env.globals.update(globals_)
+        # the frequent pages written without jinja2, while their templates are unchanged
+        self.direct = direct.mirrors(templates)
         self.written: list[str] = []
         self._folders: dict[str, Links] = {}
         self.folders = Folders()  # shared with everything else writing into ``out``
@@ -106,7 +109,19 @@ class Pages:
         ``<script>`` element (see :func:`wpsgraph.site.files.script_json`)."""
         here = posixpath.dirname(path)
         links = self._links_from(here)
-        html = self.env.get_template(template).render(
+        fast = self.direct.get(template)
+        if fast is not None:
+            html = fast(links, {"path": path, "script": script, **ctx})
+        else:
+            html = self._render(links, path, template, script, ctx)
+        with open(self.folders.ready(f"{self.out}/{path}"), "w", encoding="utf-8") as f:
+            f.write(html)
+        self.written.append(path)
+
+    def _render(
+        self, links: Links, path: str, template: str, script: str, ctx: dict[str, Any]
+    ) -> str:
+        return self.env.get_template(template).render(
             url=links.url,
             link=links.link,
             term=links.term,
@@ -131,9 +146,6 @@ class Pages:
             script=Markup(script),
             **ctx,
         )
-        with open(self.folders.ready(f"{self.out}/{path}"), "w", encoding="utf-8") as f:
-            f.write(html)
-        self.written.append(path)
 
     def _links_from(self, here: str) -> Links:
         """The link helpers of pages in folder ``here``: one set per folder, reused by
@@ -234,8 +246,8 @@ class Links(Snippets):
         if isinstance(t, (ox.NamedNode, str)):
             return self.iri(t)
         lk = self.link(t)  # f-strings over escape(): Markup.format costs 3x more per call
-        lang = f' lang="{escape(lk["lang"])}"' if lk["lang"] else ""
-        return Markup(f'<span class="literal"{lang}>{escape(lk["label"])}</span>')
+        lang = f' lang="{esc(lk["lang"])}"' if lk["lang"] else ""
+        return Markup(f'<span class="literal"{lang}>{esc(lk["label"])}</span>')
 
     def iri(self, x: Any) -> Markup:
         """An IRI (a string or a term) as a link labelled with its label."""
@@ -245,6 +257,6 @@ class Links(Snippets):
             x = x.value
         html = self._iris.get(x)
         if html is None:
-            label = escape(self.graph.label(x))
-            html = self._iris[x] = Markup(f'<a href="{escape(self.href(x))}">{label}</a>')
+            label = esc(self.graph.label(x))
+            html = self._iris[x] = Markup(f'<a href="{esc(self.href(x))}">{label}</a>')
         return html
