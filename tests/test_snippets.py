@@ -16,6 +16,8 @@ HOSTILE = '<script>alert("x")</script> & ../'
 class _Links(Snippets):
     """Relative links from ``id/plan`` and IRIs as labelled links, as render.Links makes."""
 
+    here = ""  # links made for pages of another folder: every link through url()
+
     def url(self, target: str) -> str:
         return "../../" + target
 
@@ -33,6 +35,17 @@ class _Warning:
 
 
 L = _Links()
+
+
+def test_a_pages_own_files_are_linked_by_name_from_its_folder() -> None:
+    class Here(_Links):
+        here = "id/plan"
+
+        def url(self, target: str) -> str:
+            raise AssertionError("not needed for a page's own files")
+
+    assert Here().alternates("id/plan/x").count('href="x.') == 3
+    assert Here().downloads("id/plan/a&b").count('href="a&amp;b.') == 3
 
 
 def test_alternates_and_downloads_point_at_the_three_files() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 import pyoxigraph as ox
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from wpsgraph.site import direct
 from wpsgraph.site.graph import Graph
@@ -213,8 +213,7 @@ class Links(Snippets):
         if html is None:
             html = self._crumbs[key] = Markup(
                 "".join(
-                    f'<li><a href="{escape(self.url(t))}">{escape(name)}</a></li>'
-                    for name, t in crumbs
+                    f'<li><a href="{esc(self.url(t))}">{esc(name)}</a></li>' for name, t in crumbs
                 )
             )
         return html
@@ -226,10 +225,10 @@ class Links(Snippets):
         res, out = self.graph.res, []
         for x in rows:
             action = res[x.action]
-            via = "; via " + ", ".join(str(escape(self.label(t))) for t in x.via) if x.via else ""
+            via = "; via " + ", ".join(esc(self.label(t)) for t in x.via) if x.via else ""
             out.append(
-                f'<li><a href="{escape(self.href(x.action))}">'
-                f"{escape(short_label(self.graph, action))}</a> — {escape(action.one(WPS_TEXT))}"
+                f'<li><a href="{esc(self.href(x.action))}">'
+                f"{esc(short_label(self.graph, action))}</a> — {esc(action.one(WPS_TEXT))}"
                 f' <span class="evidence">[{self.evidence(x.evidence)}{via}]</span></li>'
             )
         return Markup("".join(out))

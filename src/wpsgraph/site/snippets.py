@@ -43,6 +43,8 @@ class Snippets:
     """Mixed into :class:`wpsgraph.site.render.Links`, whose ``url``, ``iri``, ``term``,
     ``href`` and ``label`` they use."""
 
+    here: str  # the folder of the pages these links are made for
+
     def url(self, target: str) -> str:
         raise NotImplementedError
 
@@ -58,19 +60,27 @@ class Snippets:
     def label(self, iri: str) -> str:
         raise NotImplementedError
 
+    def _own(self, p: str) -> str:
+        """The link to the files of page ``p`` without their extension: their name, when
+        the page is in the folder these links are made from (nearly always)."""
+        folder, _, name = p.rpartition("/")
+        return esc(name if folder == self.here else self.url(p))
+
     def alternates(self, p: str) -> Markup:
         """``<link rel="alternate">`` to the resource's three RDF files (in ``<head>``)."""
+        own = self._own(p)
         return Markup(
             "\n".join(
-                f'<link rel="alternate" type="{media}" href="{escape(self.url(p + ext))}">'
+                f'<link rel="alternate" type="{media}" href="{own}{ext}">'
                 for media, ext, _ in FORMATS
             )
         )
 
     def downloads(self, p: str) -> Markup:
         """The line offering the resource's three RDF files."""
+        own = self._own(p)
         links = " · ".join(
-            f'<a rel="alternate" type="{media}" href="{escape(self.url(p + ext))}">{name}</a>'
+            f'<a rel="alternate" type="{media}" href="{own}{ext}">{name}</a>'
             for media, ext, name in FORMATS
         )
         return Markup(f'<p class="formats">This resource as {links}</p>')
@@ -78,7 +88,7 @@ class Snippets:
     @staticmethod
     def evidence(words: Iterable[str]) -> Markup:
         """A link's matched words, each quoted."""
-        return Markup(", ".join(f"<q>{escape(w)}</q>" for w in words))
+        return Markup(", ".join(f"<q>{esc(w)}</q>" for w in words))
 
     def warning_list(self, ws: Sequence[Any], show_node: bool) -> Markup:
         """Validation warnings (:class:`wpsgraph.validate.ValidationResult`), each with
@@ -162,15 +172,15 @@ class Snippets:
         each with the anchor its link's own page points to."""
         iri, out = self.iri, []
         for x in rows:
-            basis = escape(x.basis)
+            basis = esc(x.basis)
             via = f" (via {', '.join(str(iri(t)) for t in x.via)})" if x.via else ""
             out.append(
-                f'<tr id="{escape(x.anchor)}" class="basis-{basis}"><td><span class="basis '
+                f'<tr id="{esc(x.anchor)}" class="basis-{basis}"><td><span class="basis '
                 f'{basis}">{basis}</span></td><td>{iri(x.target)} <span class="kind">'
-                f"{escape(x.kind)}</span></td><td>{self.evidence(x.evidence)}</td><td>"
-                f'{escape(x.rule)}{via} <a class="more" href="{escape(self.href(x.iri))}" '
+                f"{esc(x.kind)}</span></td><td>{self.evidence(x.evidence)}</td><td>"
+                f'{esc(x.rule)}{via} <a class="more" href="{esc(self.href(x.iri))}" '
                 f"aria-label=\"the link's own page: {basis} link to "
-                f'{escape(self.label(x.target))}">link</a></td></tr>\n'
+                f'{esc(self.label(x.target))}">link</a></td></tr>\n'
             )
         return Markup("".join(out))
 
@@ -182,16 +192,16 @@ class Snippets:
         href, iri, out = self.href, self.iri, ['<ol class="actions">\n']
         for a in actions:
             r = a["r"]
-            number = escape(r.one(DCT_IDENTIFIER) or "·")
+            number = esc(r.one(DCT_IDENTIFIER) or "·")
             out.append(
-                f'<li><a class="num" href="{escape(href(r.iri))}">{number}</a>\n'
-                f'<span class="wording">{escape(r.one(WPS_TEXT))}</span>\n'
+                f'<li><a class="num" href="{esc(href(r.iri))}">{number}</a>\n'
+                f'<span class="wording">{esc(r.one(WPS_TEXT))}</span>\n'
             )
             if a["indicators"]:
                 out.append('<ul class="indicators">')
                 out += [
-                    f'<li><span class="label">Indicator</span> <a href="{escape(href(i.iri))}">'
-                    f"{escape(i.one(WPS_TEXT))}</a></li>"
+                    f'<li><span class="label">Indicator</span> <a href="{esc(href(i.iri))}">'
+                    f"{esc(i.one(WPS_TEXT))}</a></li>"
                     for i in a["indicators"]
                 ]
                 out.append("</ul>")
@@ -201,7 +211,7 @@ class Snippets:
                 actors = ", ".join(str(iri(x)) for x in a["actors"])
                 out.append(f'<p class="actors"><span class="label">Responsible</span> {actors}</p>')
             out += [
-                f'<p class="warn"><span class="label">Defect</span> {escape(d.value)}</p>'
+                f'<p class="warn"><span class="label">Defect</span> {esc(d.value)}</p>'
                 for d in r.all(WPS_DEFECT)
             ]
             out.append("</li>\n")
@@ -217,9 +227,9 @@ class Snippets:
             text = r.one(WPS_TEXT)
             out.append(
                 f'<section class="objective depth-{depth}">\n'
-                f'<h{h}><a href="{escape(self.href(r.iri))}">{escape(self.label(r.iri))}</a>'
+                f'<h{h}><a href="{esc(self.href(r.iri))}">{esc(self.label(r.iri))}</a>'
                 f"</h{h}>\n"
-                + (f'<p class="wording">{escape(text)}</p>' if text else "")
+                + (f'<p class="wording">{esc(text)}</p>' if text else "")
                 + f"{self.action_list(o['actions'])}\n"
                 f"{self.objective_sections(o['objectives'], depth + 1)}\n</section>\n"
             )
