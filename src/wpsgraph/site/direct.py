@@ -6,7 +6,7 @@ calls), several times what this module's plain string building costs. Each funct
 writes, byte for byte, what jinja2 renders from the template it mirrors
 (``site/templates/link.html`` and so on, with ``base.html``), calling the same link
 helpers (:class:`wpsgraph.site.render.Links`) and escaping every value from the data as
-autoescape does (:func:`wpsgraph.site.snippets.esc`).
+autoescape does (``wpsgraph.site.snippets.esc``).
 
 The templates stay the reference. :data:`MIRRORED` records the digest of the template
 sources each function was written from; :func:`mirrors` gives the functions whose sources
