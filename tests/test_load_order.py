@@ -21,7 +21,7 @@ BLANK = re.compile(r"_:\w+")
 def _grouped(graph: Graph) -> dict[str, tuple[list[str], list[str]]]:
     return {
         iri: (
-            sorted(str(t) for t in r.triples),
+            sorted(r.ntriples().decode().splitlines()),
             sorted(f"{p} {s}" for p, subjects in r.inv.items() for s in subjects),
         )
         for iri, r in graph.res.items()

@@ -28,27 +28,17 @@ class Resource:
         self.out: dict[str, list[Term]] = {}
         self.inv: dict[str, list[str]] = {}
 
-    def _ordered(self) -> Iterator[tuple[str, list[Term]]]:
-        """Its properties in order, each with its values in N-Triples order."""
+    def ntriples(self) -> bytes:
+        """Its outgoing triples as N-Triples, by property, then by value (what the store's
+        serialiser writes for them, made without a triple object each): made when a file
+        needs them, not for every resource of the store during the scan."""
+        head, lines = f"<{self.iri}> ", []
         for p in sorted(self.out):
             objs = self.out[p]
-            # most properties have one value: no text is made for it
-            yield p, sorted(objs, key=str) if len(objs) > 1 else objs
-
-    @property
-    def triples(self) -> list[ox.Triple]:
-        """Its outgoing triples, by property, then by value: made when a file needs
-        them, not for every resource of the store during the scan."""
-        s = ox.NamedNode(self.iri)
-        return [ox.Triple(s, ox.NamedNode(p), o) for p, objs in self._ordered() for o in objs]
-
-    def ntriples(self) -> bytes:
-        """Its outgoing triples as N-Triples, in the order of :attr:`triples` (what the
-        store's serialiser writes for them, made without a triple object each)."""
-        head = f"<{self.iri}> "
-        return "".join(
-            [f"{head}<{p}> {o} .\n" for p, objs in self._ordered() for o in objs]
-        ).encode("utf-8")
+            if len(objs) > 1:  # most properties have one value: no text is made for it
+                objs = sorted(objs, key=str)
+            lines += [f"{head}<{p}> {o} .\n" for o in objs]
+        return "".join(lines).encode("utf-8")
 
     def one(self, prop: ox.NamedNode) -> str:
         values = self.out.get(prop.value)
