@@ -112,6 +112,7 @@ class Pages:
         # the frequent pages written without jinja2, while their templates are unchanged
         self.direct = direct.mirrors(templates)
         self.written: list[str] = []
+        self.headers: dict[int, Markup] = {}  # the site header, by depth of folder
         self._folders: dict[str, Links] = {}
         self.folders = Folders()  # shared with everything else writing into ``out``
 
@@ -190,17 +191,20 @@ class Links(Snippets):
         self.here = here
         self._iris: dict[str, Markup] = {}
         self._crumbs: dict[tuple[tuple[str, str], ...], Markup] = {}
-        self._header: Markup | None = None
 
     def url(self, target: str) -> str:
         return relative(target, self.here)
 
     def header(self) -> Markup:
-        """The site header (``_header.html``), rendered once per folder."""
-        if self._header is None:
+        """The site header (``_header.html``): it links only to pages at the site's root,
+        so it is rendered once per depth of folder, not once per folder (every action
+        has a folder of its own, for the pages of its links)."""
+        depth = self.here.count("/") + 1 if self.here else 0
+        html = self.pages.headers.get(depth)
+        if html is None:
             template = self.pages.env.get_template("_header.html")
-            self._header = Markup(template.render(url=self.url))
-        return self._header
+            html = self.pages.headers[depth] = Markup(template.render(url=self.url))
+        return html
 
     def label(self, iri: str) -> str:
         return self.graph.label(iri)
