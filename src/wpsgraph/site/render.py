@@ -112,7 +112,9 @@ class Pages:
         # the frequent pages written without jinja2, while their templates are unchanged
         self.direct = direct.mirrors(templates)
         self.written: list[str] = []
-        self.headers: dict[int, Markup] = {}  # the site header, by depth of folder
+        # the site header by the links it holds, and the pages it links to
+        self.headers: dict[tuple[str, ...], Markup] = {}
+        self.header_targets: tuple[str, ...] | None = None
         self._folders: dict[str, Links] = {}
         self.folders = Folders()  # shared with everything else writing into ``out``
 
@@ -196,14 +198,25 @@ class Links(Snippets):
         return relative(target, self.here)
 
     def header(self) -> Markup:
-        """The site header (``_header.html``): it links only to pages at the site's root,
-        so it is rendered once per depth of folder, not once per folder (every action
-        has a folder of its own, for the pages of its links)."""
-        depth = self.here.count("/") + 1 if self.here else 0
-        html = self.pages.headers.get(depth)
-        if html is None:
-            template = self.pages.env.get_template("_header.html")
-            html = self.pages.headers[depth] = Markup(template.render(url=self.url))
+        """The site header (``_header.html``), rendered once per set of links it holds:
+        its only variable is ``url``, so folders from which its targets have the same
+        relative links share it (every action has a folder of its own, for its links'
+        pages, and jinja2 would render it again for nearly every link page)."""
+        pages = self.pages
+        if pages.header_targets is not None:
+            key = tuple(relative(t, self.here) for t in pages.header_targets)
+            html = pages.headers.get(key)
+            if html is not None:
+                return html
+        targets: list[str] = []
+
+        def url(target: str) -> str:
+            targets.append(target)
+            return self.url(target)
+
+        html = Markup(pages.env.get_template("_header.html").render(url=url))
+        pages.header_targets = tuple(targets)
+        pages.headers[tuple(relative(t, self.here) for t in targets)] = html
         return html
 
     def label(self, iri: str) -> str:
