@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from wpsgraph.site.graph import Graph, Resource
+from wpsgraph.site.rdftext import resource_texts, used_prefixes
 from wpsgraph.site.render import Folders, write_bytes
-from wpsgraph.vocab import PREFIXES, dcterms, rdf, rdfs, wps
+from wpsgraph.vocab import dcterms, rdf, rdfs, wps
 
 # Media types of the formats we publish (https://www.iana.org/assignments/media-types/).
 MEDIA_TYPES = {
@@ -25,24 +26,9 @@ MEDIA_TYPES = {
     ".jsonld": "application/ld+json",
     ".ttl": "text/turtle",
 }
-RESOURCE_FORMATS = (
-    (".ttl", ox.RdfFormat.TURTLE),
-    (".jsonld", ox.RdfFormat.JSON_LD),
-    (".nt", ox.RdfFormat.N_TRIPLES),
-)
-
-
-def used_prefixes(r: Resource) -> dict[str, str]:
-    """The standard prefixes a resource's triples use (data IRIs stay in full): each
-    whose namespace appears in a property, a value or a datatype."""
-    parts = list(r.out)
-    for objs in r.out.values():
-        for o in objs:
-            parts.append(o.value)
-            if type(o) is ox.Literal:
-                parts.append(o.datatype.value)
-    text = " ".join(parts)
-    return {p: ns for p, ns in PREFIXES.items() if ns in text}
+# the serialisers' formats of a resource's Turtle and JSON-LD files (its N-Triples file
+# is made as text, see :mod:`wpsgraph.site.rdftext`)
+SERIALISED = ((".ttl", ox.RdfFormat.TURTLE), (".jsonld", ox.RdfFormat.JSON_LD))
 
 
 def write_resource_files(r: Resource, stem: str, folders: Folders) -> str:
@@ -50,22 +36,24 @@ def write_resource_files(r: Resource, stem: str, folders: Folders) -> str:
 
     Returns the JSON-LD text, for the page's own ``<script>`` block."""
     folders.ready(stem)
-    nt = r.ntriples()
+    nt, ttl, jsonld = resource_texts(r)
     write_bytes(stem + ".nt", nt)
-    # the triples read back from their N-Triples: the parser makes them several times
-    # faster than a triple object made from Python terms
+    if ttl is None or jsonld is None:  # a term only the serialisers write as they do
+        ttl, jsonld = serialised(r, nt)
+    write_bytes(stem + ".ttl", ttl)
+    write_bytes(stem + ".jsonld", jsonld)
+    return jsonld.decode("utf-8")
+
+
+def serialised(r: Resource, nt: bytes) -> tuple[bytes, bytes]:
+    """The resource's Turtle and JSON-LD as pyoxigraph's serialisers write them, from the
+    triples parsed back from its N-Triples ``nt`` (the parser makes them several times
+    faster than a triple object made from Python terms)."""
     triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
     prefixes = used_prefixes(r)
-    jsonld = b""
-    for ext, fmt in RESOURCE_FORMATS:
-        if fmt == ox.RdfFormat.N_TRIPLES:
-            continue
-        data = ox.serialize(triples, format=fmt, prefixes=prefixes)
-        assert data is not None
-        write_bytes(stem + ext, data)
-        if fmt == ox.RdfFormat.JSON_LD:
-            jsonld = data
-    return jsonld.decode("utf-8")
+    ttl, jsonld = (ox.serialize(triples, format=fmt, prefixes=prefixes) for _, fmt in SERIALISED)
+    assert ttl is not None and jsonld is not None
+    return ttl, jsonld
 
 
 def script_json(text: str) -> str:
