@@ -76,11 +76,11 @@ def contributions(
             shown.pages[plan].add(path)
             if plan not in described:
                 continue
+            # one update with the text of many is the digest of as many updates
             h = hashlib.sha256(digests.own(r).encode())
-            for edge in sorted(edges[plan]):
-                h.update(edge.encode())
-            for node in sorted(_closure(graph, nodes, under + plan)):
-                h.update(digests.node(node).encode())
+            h.update("".join(sorted(edges[plan])).encode())
+            reached = set().union(*(digests.reach(node, under + plan) for node in nodes))
+            h.update("".join([digests.node(node) for node in sorted(reached)]).encode())
             shown.digests[plan][path] = h.hexdigest()[:32]
     return shown
 
@@ -92,7 +92,9 @@ def _plan(iri: str, under: str) -> str:
 def _closure(graph: Graph, nodes: set[str], plan_iri: str) -> set[str]:
     """``nodes`` and the plan's nodes their links lead to, :data:`DEPTH` steps on; not on
     from the plan's own node, whose links lead to its whole tree (its triples are in, for
-    its title and country, which shared pages show)."""
+    its title and country, which shared pages show). The nodes within DEPTH steps of a
+    set are those within DEPTH steps of one of its nodes: the closure of a set is the
+    union of its nodes' (see :meth:`_Digests.reach`)."""
     inside = plan_iri + "/"
     seen, frontier = set(nodes), nodes
     for _ in range(DEPTH):
@@ -121,11 +123,21 @@ class _Digests:
         self.by_focus = by_focus
         self._nodes: dict[str, str] = {}
         self._own: dict[str, str] = {}
+        self._reach: dict[str, frozenset[str]] = {}
 
     def node(self, iri: str) -> str:
         found = self._nodes.get(iri)
         if found is None:
             found = self._nodes[iri] = self._triples(iri)
+        return found
+
+    def reach(self, iri: str, plan_iri: str) -> frozenset[str]:
+        """The node and the plan's nodes its links lead to (:func:`_closure`), worked
+        out once per node: a node is next to several shared pages (an action links to
+        its themes, instruments and actors)."""
+        found = self._reach.get(iri)
+        if found is None:
+            found = self._reach[iri] = frozenset(_closure(self.graph, {iri}, plan_iri))
         return found
 
     def own(self, r: Resource) -> str:
@@ -139,7 +151,9 @@ class _Digests:
         r = self.graph.res.get(iri)
         h = hashlib.sha256(iri.encode())
         if r is not None:
-            for p in sorted(r.out):
-                for o in sorted(str(v) for v in r.out[p]):
-                    h.update(f"\n{p} {o}".encode())
+            h.update(
+                "".join(
+                    [f"\n{p} {o}" for p in sorted(r.out) for o in sorted(map(str, r.out[p]))]
+                ).encode()
+            )
         return h.hexdigest()[:32] + "\n"
