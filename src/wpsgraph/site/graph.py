@@ -147,9 +147,8 @@ class Graph:
         if self._members is None:
             self._members = defaultdict(list)
             for r in self.local():
-                for t in {t.value for t in r.all(rdf.type)}:
-                    for c in self._superclasses(t):
-                        self._members[c].append(r)
+                for c in self.classes(r):  # kept for the pages' is_a, in the workers too
+                    self._members[c].append(r)
         return list(self._members.get(WPS + cls, []))
 
     def _superclasses(self, c: str) -> set[str]:

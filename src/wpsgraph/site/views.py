@@ -271,10 +271,17 @@ def citing(graph: Graph, r: Resource) -> list[tuple[str, list[dict[str, str]]]]:
 
 
 def members(graph: Graph, cls: str) -> list[Resource]:
-    found = graph.instances(cls)
-    if cls in ("Actor", "Country"):  # only those something points to
-        found = [r for r in found if r.inv]
-    return sorted(found, key=lambda r: (graph.label(r.iri).lower(), r.iri))
+    """The published instances of wps:<cls> by label (worked out once per build: the
+    home page and the class's index both list them)."""
+    found = graph.memo["members"].get(cls)
+    if found is None:
+        found = graph.instances(cls)
+        if cls in ("Actor", "Country"):  # only those something points to
+            found = [r for r in found if r.inv]
+        found = graph.memo["members"][cls] = sorted(
+            found, key=lambda r: (graph.label(r.iri).lower(), r.iri)
+        )
+    return list(found)
 
 
 STAT_CLASSES = ("Objective", "Action", "Indicator")
