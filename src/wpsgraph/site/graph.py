@@ -64,7 +64,7 @@ class Graph:
         self._classes: dict[str, frozenset[str]] = {}  # by resource
         self._class_sets: dict[tuple[str, ...], frozenset[str]] = {}  # by its types
         # what the views work out once per build and reuse across pages (breadcrumbs …)
-        self.memo: dict[str, dict[str, Any]] = defaultdict(dict)
+        self.memo: dict[str, dict[Any, Any]] = defaultdict(dict)
         self._labels: dict[str, str] = {}
         with collector_paused():
             self._group(quads)

@@ -115,15 +115,22 @@ class Pages:
         # the site header by the links it holds, and the pages it links to
         self.headers: dict[tuple[str, ...], Markup] = {}
         self.header_targets: tuple[str, ...] | None = None
+        self._has: dict[str, bool] = {}
         self._folders: dict[str, Links] = {}
         self.folders = Folders()  # shared with everything else writing into ``out``
 
     def has(self, template: str) -> bool:
-        try:
-            self.env.get_template(template)
-        except jinja2.TemplateNotFound:
-            return False
-        return True
+        """Whether there is such a template (asked once per template: it is asked for
+        every resource's page)."""
+        found = self._has.get(template)
+        if found is None:
+            try:
+                self.env.get_template(template)
+                found = True
+            except jinja2.TemplateNotFound:
+                found = False
+            self._has[template] = found
+        return found
 
     def write(self, path: str, template: str, *, script: str = "", **ctx: Any) -> None:
         """Render ``template`` to ``path``; ``script`` is JSON already made safe for a

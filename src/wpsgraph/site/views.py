@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from wpsgraph.site.graph import LABEL_PROPS, Graph, Resource, Term
 from wpsgraph.validate import ValidationResult
-from wpsgraph.vocab import dcterms, prov, rdf, wps
+from wpsgraph.vocab import WPS, dcterms, prov, rdf, wps
 
 # Page templates by class, most specific first; anything else gets resource.html.
 TEMPLATES = (
@@ -60,10 +60,16 @@ PARENTS = (
 
 
 def template_for(graph: Graph, r: Resource) -> str:
-    for cls, name in TEMPLATES:
-        if graph.is_a(r, cls):
-            return name
-    return "resource.html"
+    """The template of the resource's page: that of the first of its classes in
+    :data:`TEMPLATES` (found once per set of classes, not once per page)."""
+    classes = graph.classes(r)
+    by_classes = graph.memo["template"]
+    name = by_classes.get(classes)
+    if name is None:
+        name = by_classes[classes] = next(
+            (name for cls, name in TEMPLATES if WPS + cls in classes), "resource.html"
+        )
+    return name
 
 
 def index_for(graph: Graph, r: Resource) -> tuple[str, str] | None:
