@@ -13,6 +13,7 @@ from conftest import REPO, second_plan
 
 from wpsgraph.build import BuildResult, Project, build_graph
 from wpsgraph.site.graph import Graph
+from wpsgraph.site.rdftext import resource_texts
 from wpsgraph.vocab import wps
 
 BLANK = re.compile(r"_:\w+")
@@ -21,7 +22,7 @@ BLANK = re.compile(r"_:\w+")
 def _grouped(graph: Graph) -> dict[str, tuple[list[str], list[str]]]:
     return {
         iri: (
-            sorted(r.ntriples().decode().splitlines()),
+            sorted(resource_texts(r)[0].decode().splitlines()),
             sorted(f"{p} {s}" for p, subjects in r.inv.items() for s in subjects),
         )
         for iri, r in graph.res.items()

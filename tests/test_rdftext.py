@@ -11,7 +11,7 @@ from conftest import REPO
 from wpsgraph.build import Project, build_graph
 from wpsgraph.site.files import serialised
 from wpsgraph.site.graph import Graph, Resource
-from wpsgraph.site.rdftext import resource_texts
+from wpsgraph.site.rdftext import resource_texts, used_prefixes
 from wpsgraph.vocab import PREFIXES, WPS
 
 XSD = PREFIXES["xsd"]
@@ -22,7 +22,11 @@ def _same_as_serialisers(r: Resource) -> bool:
     """Assert the texts equal the serialisers' output; True if the text writer made them
     (False: it left them to the serialisers)."""
     nt, ttl, jsonld = resource_texts(r)
-    assert nt == r.ntriples()
+    triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    assert nt == ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)  # and in its order
+    assert sorted(str(q.triple) for q in triples) == sorted(map(str, _triples(r)))
+    names = used_prefixes(nt.decode().splitlines(keepends=True), len(f"<{r.iri}> "))
+    assert names == _used_prefixes(r)
     if ttl is None:
         assert jsonld is None
         return False
@@ -30,6 +34,24 @@ def _same_as_serialisers(r: Resource) -> bool:
     assert ttl.decode() == expected_ttl.decode(), r.iri
     assert jsonld.decode() == expected_jsonld.decode(), r.iri
     return True
+
+
+def _triples(r: Resource) -> list[ox.Triple]:
+    s = ox.NamedNode(r.iri)
+    return [ox.Triple(s, ox.NamedNode(p), o) for p, objs in r.out.items() for o in objs]
+
+
+def _used_prefixes(r: Resource) -> tuple[str, ...]:
+    """The prefixes the files declare, by their definition: each whose namespace appears
+    in a property, a value or a datatype."""
+    parts = list(r.out)
+    for objs in r.out.values():
+        for o in objs:
+            parts.append(o.value)
+            if isinstance(o, ox.Literal):
+                parts.append(o.datatype.value)
+    text = " ".join(parts)
+    return tuple(p for p, ns in PREFIXES.items() if ns in text)
 
 
 def test_every_resource_of_the_corpus_as_the_serialisers_write_it() -> None:

@@ -157,10 +157,5 @@ class _Digests:
         r = self.graph.res.get(iri)
         h = hashlib.sha256(iri.encode())
         if r is not None:
-            lines = []
-            for p in sorted(r.out):
-                values = r.out[p]  # most properties have one value: nothing to sort
-                texts = sorted(map(str, values)) if len(values) > 1 else [str(values[0])]
-                lines += [f"\n{p} {o}" for o in texts]
-            h.update("".join(lines).encode())
+            h.update("".join([f"\n{p} {o}" for p, objs in r.ordered() for o in objs]).encode())
         return h.hexdigest()[:32] + "\n"

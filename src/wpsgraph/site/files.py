@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from wpsgraph.site.graph import Graph, Resource
 from wpsgraph.site.rdftext import resource_texts, used_prefixes
 from wpsgraph.site.render import Folders, write_bytes
-from wpsgraph.vocab import dcterms, rdf, rdfs, wps
+from wpsgraph.vocab import PREFIXES, dcterms, rdf, rdfs, wps
 
 # Media types of the formats we publish (https://www.iana.org/assignments/media-types/).
 MEDIA_TYPES = {
@@ -50,7 +50,8 @@ def serialised(r: Resource, nt: bytes) -> tuple[bytes, bytes]:
     triples parsed back from its N-Triples ``nt`` (the parser makes them several times
     faster than a triple object made from Python terms)."""
     triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
-    prefixes = used_prefixes(r)
+    lines = nt.decode("utf-8").splitlines(keepends=True)
+    prefixes = {p: PREFIXES[p] for p in used_prefixes(lines, len(f"<{r.iri}> "))}
     ttl, jsonld = (ox.serialize(triples, format=fmt, prefixes=prefixes) for _, fmt in SERIALISED)
     assert ttl is not None and jsonld is not None
     return ttl, jsonld

@@ -28,17 +28,16 @@ class Resource:
         self.out: dict[str, list[Term]] = {}
         self.inv: dict[str, list[str]] = {}
 
-    def ntriples(self) -> bytes:
-        """Its outgoing triples as N-Triples, by property, then by value (what the store's
-        serialiser writes for them, made without a triple object each): made when a file
-        needs them, not for every resource of the store during the scan."""
-        head, lines = f"<{self.iri}> ", []
+    def ordered(self) -> list[tuple[str, list[Term]]]:
+        """Its outgoing triples by property, then by value (by N-Triples text): the order
+        the store's serialisers write them in, which its RDF files and its digest follow."""
+        found = []
         for p in sorted(self.out):
             objs = self.out[p]
             if len(objs) > 1:  # most properties have one value: no text is made for it
                 objs = sorted(objs, key=str)
-            lines += [f"{head}<{p}> {o} .\n" for o in objs]
-        return "".join(lines).encode("utf-8")
+            found.append((p, objs))
+        return found
 
     def one(self, prop: ox.NamedNode) -> str:
         values = self.out.get(prop.value)

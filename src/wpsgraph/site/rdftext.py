@@ -43,19 +43,6 @@ class _Unsure(Exception):
     """A term this module does not write as pyoxigraph would: the serialisers write it."""
 
 
-def used_prefixes(r: Resource) -> dict[str, str]:
-    """The standard prefixes a resource's triples use (data IRIs stay in full): each
-    whose namespace appears in a property, a value or a datatype."""
-    parts = list(r.out)
-    for objs in r.out.values():
-        for o in objs:
-            parts.append(o.value)
-            if type(o) is Literal:
-                parts.append(o.datatype.value)
-    text = " ".join(parts)
-    return {p: ns for p, ns in PREFIXES.items() if ns in text}
-
-
 def resource_texts(r: Resource) -> tuple[bytes, bytes | None, bytes | None]:
     """The resource's N-Triples, Turtle and JSON-LD (the last two None when a term is
     one the serialisers must write, see the module's docstring)."""
@@ -68,10 +55,7 @@ def resource_texts(r: Resource) -> tuple[bytes, bytes | None, bytes | None]:
         unsure = _name(s)[0] != "<"  # a subject written as a prefixed name: not ours
     except _Unsure:
         unsure = True
-    for p in sorted(r.out):
-        objs = r.out[p]
-        if len(objs) > 1:  # most properties have one value: no text is made for it
-            objs = sorted(objs, key=str)
+    for p, objs in r.ordered():
         t_objs, j_objs = [], []
         for o in objs:
             text = str(o)
@@ -98,18 +82,18 @@ def resource_texts(r: Resource) -> tuple[bytes, bytes | None, bytes | None]:
     nt_bytes = "".join(nt).encode("utf-8")
     if unsure:
         return nt_bytes, None, None
-    turtle = _header(_prefixes(nt, len(head))) + head + " ;\n\t".join(ttl) + " .\n"
+    turtle = _header(used_prefixes(nt, len(head))) + head + " ;\n\t".join(ttl) + " .\n"
     jsonld = f'[{{"@id":"{s}",' + ",".join(js) + "}]"
     return nt_bytes, turtle.encode("utf-8"), jsonld.encode("utf-8")
 
 
-def _prefixes(nt: list[str], skip: int) -> tuple[str, ...]:
-    """What :func:`used_prefixes` finds, from the N-Triples lines already made (each
-    ``<s> <p> value .``: after the first ``skip`` characters the property and the value
-    with its datatype; a namespace has no character N-Triples escapes, so it is in a
-    value's text where it is in the value). A value's text leaves out two datatypes that
-    :func:`used_prefixes` counts: rdf:langString for a literal with a language, xsd:string
-    for a plain one."""
+def used_prefixes(nt: list[str], skip: int) -> tuple[str, ...]:
+    """The standard prefixes a resource's triples use (data IRIs stay in full): each
+    whose namespace appears in a property, a value or a datatype; found in its N-Triples
+    lines (``<s> <p> value .``, the subject's first ``skip`` characters left out: a
+    namespace has no character N-Triples escapes, so it is in a value's text where it is
+    in the value). A value's text leaves out the datatypes of a literal with a language
+    (rdf:langString) and of a plain one (xsd:string), which count too."""
     parts = [line[skip:] for line in nt]
     for line in nt:
         last = line[-4]  # the value's last character, before " .\n"
