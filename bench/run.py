@@ -31,6 +31,7 @@ import re
 import resource
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -76,6 +77,8 @@ def run_ours(data: Path, out: Path) -> dict[str, Any]:
         "dumps": t.get("dumps", 0),
         "site": t.get("site", 0),
     }
+    # of the site's time, the graph grouped beside the store's load
+    site_graph = t.get("site_graph", 0)
     # the build leaves its site graph to the cycle collector (jinja2's environment holds
     # it in cycles); collected here, not inside whichever query's allocations set off the
     # collection (1.6 s of one query at 40x): a query run from the command line starts in
@@ -92,7 +95,7 @@ def run_ours(data: Path, out: Path) -> dict[str, Any]:
     stages["queries"] = sum(v["seconds"] for v in queries.values())
     pages = sum(1 for _ in (out / "site").rglob("*.html"))
     files = [p for p in (out / "site").rglob("*") if p.is_file()]
-    floor = _file_floor(files)
+    floor = _file_floor(files, out.parent / "floor")
     pipeline = sum(stages[k] for k in ("import", "link", "store", "validate", "dumps"))
     return {
         "triples": result.triples,
@@ -107,6 +110,9 @@ def run_ours(data: Path, out: Path) -> dict[str, Any]:
         "rss_mb": _rss_mb(),
         "rss_workers_mb": _workers_rss_mb(),
         "floor_seconds": floor,
+        "site_floor_ratio": stages["site"] / max(floor, 1e-9),
+        "site_graph_seconds": site_graph,
+        "site_own_floor_ratio": (stages["site"] - site_graph) / max(floor, 1e-9),
         "gc_after_build_seconds": collected,
     }
 
@@ -167,6 +173,28 @@ def run_rebuild(data: Path, out: Path) -> dict[str, Any]:
     return first
 
 
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One run's figures from several: every number the median of the runs' (each ratio
+    too, taken per run first), everything else the first run's; the runs themselves
+    under ``runs`` (one run is returned as it is)."""
+    if len(runs) == 1:
+        return runs[0]
+
+    def merged(values: list[Any]) -> Any:
+        first = values[0]
+        if isinstance(first, dict):
+            keys = [k for k in first if all(isinstance(v, dict) and k in v for v in values)]
+            return first | {k: merged([v[k] for v in values]) for k in keys}
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            return first
+        # counts stay whole (one of the runs'); with an even number of runs, the lower
+        return (
+            statistics.median(values) if isinstance(first, float) else statistics.median_low(values)
+        )
+
+    return merged(runs) | {"runs": runs}
+
+
 def _real_plans() -> list[Path]:
     return sorted((ROOT / "data" / "plans").glob("*.yaml"))
 
@@ -175,17 +203,20 @@ def _example(name: str) -> str:
     return {"actor": "be-defence", "resolution": "1820", "theme": "crsv", "year": "2018"}[name]
 
 
-def _file_floor(files: list[Path]) -> float:
-    """Seconds to merely create as many files of the same sizes (no templating)."""
+def _file_floor(files: list[Path], into: Path) -> float:
+    """Seconds to merely create as many files of the same sizes (no templating), in a
+    new folder ``into``, left for the caller to remove when no build is timed next (a
+    tree removed makes the next files slower to create, see :func:`main`)."""
     sizes = [p.stat().st_size for p in files]
-    with tempfile.TemporaryDirectory(dir=ROOT / "bench") as tmp:
-        started = time.perf_counter()
-        for i, size in enumerate(sizes):
-            d = Path(tmp) / str(i // 1000)
-            if i % 1000 == 0:
-                d.mkdir()
-            (d / f"{i}.html").write_bytes(b"x" * size)
-        return time.perf_counter() - started
+    shutil.rmtree(into, ignore_errors=True)
+    into.mkdir(parents=True)
+    started = time.perf_counter()
+    for i, size in enumerate(sizes):
+        d = into / str(i // 1000)
+        if i % 1000 == 0:
+            d.mkdir()
+        (d / f"{i}.html").write_bytes(b"x" * size)
+    return time.perf_counter() - started
 
 
 # ----------------------------------------------------------------------------- naive
@@ -394,9 +425,11 @@ def _fmt(v: float | None) -> str:
 
 
 def report(size: float, ours: dict[str, Any], naive: dict[str, Any] | None) -> None:
+    runs = ours.get("runs", [ours])
     print(
         f"\n== size {size:g}x: {ours['plans']} plans, {ours['triples']:,} triples, "
         f"{ours['pages']:,} pages ({ours['site_files']:,} files)"
+        + (f"; ours: the median of {len(runs)} runs" if len(runs) > 1 else "")
     )
     print(f"{'stage':10} {'ours s':>10} {'naive s':>10} {'naive/ours':>10}  throughput (ours)")
     for stage in STAGES:
@@ -409,7 +442,8 @@ def report(size: float, ours: dict[str, Any], naive: dict[str, Any] | None) -> N
         elif stage == "site" and o > 0:
             extra = (
                 f"{ours['pages'] / o:,.0f} pages/s; floor {ours['floor_seconds']:.2f} s "
-                f"({o / max(ours['floor_seconds'], 1e-9):.1f}x the floor)"
+                f"({ours['site_floor_ratio']:.2f}x the floor; without the graph grouped "
+                f"beside the store, {ours['site_own_floor_ratio']:.2f}x)"
             )
         elif stage == "queries":
             slowest = max(ours["queries"].items(), key=lambda kv: kv[1]["seconds"])
@@ -435,7 +469,7 @@ def report(size: float, ours: dict[str, Any], naive: dict[str, Any] | None) -> N
         )
         print(
             f"rebuild after editing {rb['file']}: {rb['seconds']:.2f} s "
-            f"({100 * rb['seconds'] / full_build:.1f}% of the full build), "
+            f"({100 * rb['share']:.1f}% of the full build), "
             f"peak RSS {rb['rss_mb']:.0f} MB; "
             f"{rb['reused']} plans from the cache, {len(rb['revalidated'])} validated again, "
             f"pages of {rb['site_reused']} plans and {rb.get('site_shared_reused', 0)} shared "
@@ -448,6 +482,19 @@ def report(size: float, ours: dict[str, Any], naive: dict[str, Any] | None) -> N
                 f"({100 * again['seconds'] / full_build:.1f}% of the full build), "
                 f"{again['site_shared_reused']} shared pages taken"
             )
+    if len(runs) > 1:
+        spread = {
+            "full build": [r["total"] - r["stages"]["queries"] for r in runs],
+            "site/floor": [r["site_floor_ratio"] for r in runs],
+            "slowest query (ms)": [
+                1000 * max(q["seconds"] for q in r["queries"].values()) for r in runs
+            ],
+            "rebuild share (%)": [100 * r["rebuild"]["share"] for r in runs],
+        }
+        print(
+            "runs: "
+            + "; ".join(f"{k} " + " / ".join(f"{v:.2f}" for v in vs) for k, vs in spread.items())
+        )
     for note in (naive or {}).get("notes", []):
         print(f"naive: {note}")
 
@@ -491,6 +538,18 @@ def main(argv: list[str] | None = None) -> int:
         default=600,
         help="seconds a naive stage may take before it is skipped",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="builds (and rebuilds) of ours per size, reported by their medians",
+    )
+    parser.add_argument(
+        "--repeat-up-to",
+        type=float,
+        default=40,
+        help="the largest size built --repeat times (larger ones once)",
+    )
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--one", choices=["ours", "rebuild", "naive"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
@@ -513,20 +572,30 @@ def main(argv: list[str] | None = None) -> int:
     )
     for size in args.sizes:
         corpus = _corpus(size, work)
-        if (corpus / "dist").exists():
+        left = [corpus / "dist", corpus / "cache", *corpus.glob("run*")]
+        if any(p.exists() for p in left):
             # left by a run that stopped: the full build would take its pages from it
             # (the incremental site), so it is removed, at the cost of making the files
             # in the minutes when ext4 skips the freed inodes (see below)
-            print(f"warning: removing {corpus / 'dist'}, left by an earlier run")
-            shutil.rmtree(corpus / "dist")
-        shutil.rmtree(corpus / "cache", ignore_errors=True)
-        ours = _child("ours", corpus / "data", corpus / "dist", args.budget)
-        ours["rebuild"] = _child("rebuild", corpus / "data", corpus / "dist", args.budget)
-        # removed before the naive run, not after it: ext4 scans the inodes freed in the
-        # last minutes when it makes a file (recently_deleted), so a build started right
-        # after a large tree is removed creates its files several times slower
-        shutil.rmtree(corpus / "dist", ignore_errors=True)
-        shutil.rmtree(corpus / "cache", ignore_errors=True)
+            print(f"warning: removing what an earlier run left in {corpus}")
+            for path in left:
+                shutil.rmtree(path, ignore_errors=True)
+        runs = []
+        for k in range(args.repeat if size <= args.repeat_up_to else 1):
+            # each run in a folder of its own (dist, cache, the floor's files), none
+            # removed until the last: ext4 scans the inodes freed in the last minutes
+            # when it makes a file (recently_deleted), so a build started right after a
+            # large tree is removed creates its files several times slower
+            dist = corpus / f"run{k}" / "dist"
+            run = _child("ours", corpus / "data", dist, args.budget)
+            run["rebuild"] = _child("rebuild", corpus / "data", dist, args.budget)
+            full_build = run["total"] - run["stages"]["queries"]
+            run["rebuild"]["share"] = run["rebuild"]["seconds"] / full_build
+            runs.append(run)
+        ours = median_of(runs)
+        # removed before the naive run, which creates few files
+        for path in corpus.glob("run*"):
+            shutil.rmtree(path, ignore_errors=True)
         naive = (
             _child("naive", corpus / "data", corpus / "dist", args.budget)
             if size in args.naive_sizes
