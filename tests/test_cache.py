@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -118,3 +119,28 @@ def test_a_cached_violation_still_fails_the_build(fixture_copy: Path, tmp_path: 
     for _ in range(2):  # the second time the plan's results come from the cache
         with pytest.raises(ValidationFailed, match=r"action 2\.b"):
             build_graph(project, cache=cache)
+
+
+def test_the_cache_keeps_a_plans_entry_of_before_its_last_change(tmp_path: Path) -> None:
+    """Two entries per plan file at most: the current one and the one before it (which
+    an incremental site reads to tell what the plan showed before its change); an entry
+    of another plan file whose name starts alike is left alone."""
+    from wpsgraph.cache import CachedPlan, PlanCache
+
+    cache = PlanCache(tmp_path / "cache", "shared")
+    plan, other = tmp_path / "p.yaml", tmp_path / "p.x.yaml"
+    other.write_text("other")
+    cache.put(other, CachedPlan("x", "p.x.yaml", b"<x> <y> <z> .\n", {}))
+    keys = []
+    for version in range(3):
+        plan.write_text(f"version {version}")
+        keys.append(cache.key(plan))
+        cache.put(plan, CachedPlan("p", "p.yaml", f"v{version}".encode(), {}))
+        time.sleep(0.01)  # the entries' times tell the newer from the older
+    assert cache.nquads(plan, keys[2]) == b"v2"
+    assert cache.nquads(plan, keys[1]) == b"v1"
+    assert cache.nquads(plan, keys[0]) is None
+    assert cache.nquads(other, cache.key(other)) == b"<x> <y> <z> .\n"
+    assert len(list((tmp_path / "cache").glob("p.*.nq"))) == 3  # p's two and p.x's one
+    hit = cache.get(plan)
+    assert hit is not None and hit.nquads == b"v2"

@@ -193,10 +193,10 @@ def test_shared_pages_are_rendered_only_where_a_changed_plan_shows_something_new
     """Pages outside the plans' folders (actors, themes, countries, documents …) are
     rendered again only where what a changed plan shows on them changed; the others are
     the very files of the previous build, and the site is still the one a full build
-    makes. Every build records, per plan, a digest per page of what the plan shows
-    there, and a change renders only the pages whose digest changed; a plan recorded by
-    the bare list of its pages (as a build before these digests left it) renders all of
-    them on its next change, and is described by digests from then on."""
+    makes. Every build records the pages each plan shows on and its cache key; a change
+    renders only the pages where what the plan shows, worked out from its N-Quads of
+    before (which the cache keeps) and of now, differs; without its N-Quads of before,
+    it renders every page it shows on."""
     second = second_plan(fixture_copy)
     project, cache, out = _setup(fixture_copy, tmp_path)
     first = build(project, out, cache=cache)
@@ -204,7 +204,7 @@ def test_shared_pages_are_rendered_only_where_a_changed_plan_shows_something_new
     site = out / "site"
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     mentions = manifest["mentions"]
-    assert isinstance(mentions["fx-nap-2021"], dict)  # digests from the full build on
+    assert manifest["keys"]["fx-nap-2021"] == first.plan_keys["fx-nap-2021"].split()[0]
     shown = set(mentions["fx-nap-2021"])  # the plan about to change shows on these
     elsewhere = {p for p in mentions["fx-nap-2020"] if p not in shown}
     assert shown and elsewhere
@@ -235,17 +235,18 @@ def test_shared_pages_are_rendered_only_where_a_changed_plan_shows_something_new
     assert kept & resolutions  # their charts are the same too (see the test below)
     assert kept and [p for p in kept if inodes({p})[p] != was[p]] == []
     same_as_a_full_build("full-1")
-    # a plan recorded by its list of pages: its next change renders every one of them
-    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    manifest["mentions"]["fx-nap-2021"] = sorted(manifest["mentions"]["fx-nap-2021"])
-    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    # the cache keeps the plan's entry of before its last change, and the one of now
+    entries = sorted(p.name for p in cache.glob(f"{second.stem}.*.nq"))
+    assert len(entries) == 2
+    # without its N-Quads of before, its next change renders every page it shows on
+    before_key = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["keys"]["fx-nap-2021"]
+    (cache / f"{second.stem}.{before_key}.nq").unlink()
     was = inodes(shown | elsewhere)
     second.write_text(second.read_text().replace("and networks", "and their networks"))
     build(project, out, cache=cache)
     assert all(inodes({p})[p] != was[p] for p in shown)
     kept = elsewhere
     assert kept and [p for p in kept if inodes({p})[p] != was[p]] == []
-    assert isinstance(json.loads((out / MANIFEST).read_text())["mentions"]["fx-nap-2021"], dict)
     same_as_a_full_build("full-2")
 
 
@@ -410,8 +411,8 @@ def test_the_forked_workers_write_what_one_process_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The real corpus is big enough to render on forked workers, which also take the
-    query pages, the search index and the digests of what each plan shows on the shared
-    pages: the same files and digests as made in this process."""
+    query pages and the search index: the same files and record of the shared pages
+    each plan shows on as made in this process."""
     where = tmp_path / "pids"
 
     def noted(job: Any) -> Any:
@@ -426,17 +427,17 @@ def test_the_forked_workers_write_what_one_process_writes(
     build(Project(REPO), tmp_path / "parallel", cache=tmp_path / "cache-1")
     parallel = _tree(tmp_path / "parallel/site")
     pids, jobs = where.read_text().split(), len(workers.SIDE_JOBS)
-    assert jobs == 4 and len(pids) == jobs and str(os.getpid()) not in pids  # by the workers
+    assert jobs == 3 and len(pids) == jobs and str(os.getpid()) not in pids  # by the workers
     monkeypatch.setattr(workers, "MIN_PARALLEL_WEIGHT", 10**12)
     build(Project(REPO), tmp_path / "serial", cache=tmp_path / "cache-2")
     serial = _tree(tmp_path / "serial/site")
     assert where.read_text().split()[jobs:] == [str(os.getpid())] * jobs  # done here
-    digests = [
+    mentions = [
         json.loads((tmp_path / name / MANIFEST).read_text())["mentions"]
         for name in ("parallel", "serial")
     ]
-    assert digests[0] == digests[1]
-    assert len(digests[0]) == 5 and all(isinstance(d, dict) and d for d in digests[0].values())
+    assert mentions[0] == mentions[1]
+    assert len(mentions[0]) == 5 and all(isinstance(d, list) and d for d in mentions[0].values())
     assert parallel.keys() == serial.keys()
     assert {"search.json", "sitemap.xml", "queries/index.html"} <= parallel.keys()
     assert len([name for name in parallel if name.startswith("queries/")]) > 40
@@ -448,3 +449,49 @@ def test_the_forked_workers_write_what_one_process_writes(
         name for name in parallel if timed.sub(b"", parallel[name]) != timed.sub(b"", serial[name])
     ]
     assert differ == [], " ".join(differ)
+
+
+def test_which_shared_pages_a_change_may_touch(tmp_path: Path) -> None:
+    """Of the shared pages, a rebuild renders those whose validation warnings changed
+    and, for each changed plan, those where it shows something else than before; a plan
+    whose N-Quads of before are gone, every page it shows on then or now; a plan the
+    previous build did not record, any page."""
+    from wpsgraph.site.contrib import Shown
+    from wpsgraph.site.reuse import SiteReuse
+
+    def reuse(mentions_old: dict[str, list[str]]) -> SiteReuse:
+        return SiteReuse(
+            tmp_path,
+            old={"a": "same", "b": "before"},
+            new={"a": "same", "b": "after"},
+            shared_old="s",
+            shared_new="s",
+            mentions_old=mentions_old,
+            keys_old={"a": "ka", "b": "kb"},
+            warnings_old={"id/actor/x": "w1", "id/actor/y": "w2"},
+        )
+
+    shown = Shown()
+    shown.pages["a"] |= {"id/theme/t"}
+    shown.pages["b"] |= {"id/actor/x", "id/actor/z"}
+    warnings = {"id/actor/x": "w1", "id/actor/y": "w2 changed"}
+    asked = []
+
+    def shows(plan: str, key: str) -> tuple[dict[str, str], dict[str, str]] | None:
+        asked.append((plan, key))
+        return {"id/actor/x": "1", "id/actor/q": "2"}, {"id/actor/x": "1", "id/actor/z": "3"}
+
+    r = reuse({"a": ["id/theme/t"], "b": ["id/actor/x", "id/actor/q"]})
+    r.note_mentions(shown, warnings, shows)
+    assert asked == [("b", "kb")]  # only the changed plan, under its key of before
+    assert r.touched == {"id/actor/y", "id/actor/q", "id/actor/z"}
+    assert r.mentions == {"a": ["id/theme/t"], "b": ["id/actor/x", "id/actor/z"]}
+    assert not r.shared_reusable("id/actor/z") and r.shared_reusable("id/actor/x")
+    # without the plan's N-Quads of before: every page it shows on then or now
+    r = reuse({"a": ["id/theme/t"], "b": ["id/actor/x", "id/actor/q"]})
+    r.note_mentions(shown, warnings, lambda plan, key: None)
+    assert r.touched == {"id/actor/y", "id/actor/x", "id/actor/q", "id/actor/z"}
+    # a changed plan the previous build did not record: any page may differ
+    r = reuse({"a": ["id/theme/t"]})
+    r.note_mentions(shown, warnings, shows)
+    assert r.touched is None and not r.shared_reusable("id/actor/x")

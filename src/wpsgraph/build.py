@@ -91,6 +91,7 @@ class BuildResult:
     site_shared_reused: int = 0  # pages outside the plans' folders linked, not rendered
     ontology: list[ox.Quad] = field(default_factory=list)
     links: dict[str, list[ox.Quad]] = field(default_factory=dict)  # per plan, when not bytes
+    plan_cache: PlanCache | None = None  # the cache the plans were read from and put into
 
     @property
     def triples(self) -> int:
@@ -273,6 +274,7 @@ def build_graph(
         shared_key=store_cache.shared if store_cache is not None else "",
         ontology=ontology,
         links=links,
+        plan_cache=store_cache,
     )
 
 

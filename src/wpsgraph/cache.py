@@ -78,10 +78,35 @@ class PlanCache:
         self.hits += 1
         return CachedPlan(info["plan_id"], info["display"], nq.read_bytes(), located)
 
+    def nquads(self, plan_file: Path, key: str) -> bytes | None:
+        """The N-Quads of the plan file's entry under ``key`` (its current one, or the one
+        before it, see :meth:`put`), if the cache holds it."""
+        try:
+            return self._paths(plan_file, key)[0].read_bytes()
+        except OSError:
+            return None
+
     def put(self, plan_file: Path, plan: CachedPlan) -> None:
+        """Store the plan file's entry under its key, keeping the entry it had before (the
+        newest other, by its N-Quads' time) and removing any older: two entries per plan
+        file at most, so the cache does not grow without end, and a rebuild can still
+        read what the plan was before its last change (:mod:`wpsgraph.site.contrib`)."""
         key = self.key(plan_file)
-        for old in self.folder.glob(f"{plan_file.stem}.*"):
-            old.unlink()  # one entry per plan file: the cache does not grow without end
+        entries: dict[str, list[Path]] = {}
+        for path in self.folder.glob(f"{plan_file.stem}.*"):
+            found = path.name[len(plan_file.stem) + 1 :].split(".", 1)[0]
+            if len(found) == 32:  # a key (not the stem of another file)
+                entries.setdefault(found, []).append(path)
+        entries.pop(key, None)
+        previous = max(
+            (k for k in entries if self._paths(plan_file, k)[0].is_file()),
+            key=lambda k: self._paths(plan_file, k)[0].stat().st_mtime_ns,
+            default=None,
+        )
+        for other, paths in entries.items():
+            if other != previous:
+                for path in paths:
+                    path.unlink()
         nq, meta = self._paths(plan_file, key)
         tmp = nq.with_suffix(".tmp")
         tmp.write_bytes(plan.nquads)

@@ -8,26 +8,28 @@ lead to, two steps further at most (a link → its action → the action's plan)
 and warnings, its links into the plan, and every such node of the plan with its triples.
 
 The incremental site (:mod:`wpsgraph.site.reuse`) renders a shared page again only when
-the contribution of a plan that changed is not the one it had last time: editing one
+the contribution of a plan that changed is not the one it had before: editing one
 action's wording renders the pages that list that action (its actors, the themes and
 instruments it is linked to), not every page the plan shows on. A contribution depends
-on the plan's quads and the shared data only, so an unchanged plan's are taken from the
-previous build's manifest and only the changed plans' are worked out before the pages
-are rendered. A plan no build has described yet (every plan, in a full build) is
-recorded by the list of pages it shows on until a forked worker has worked out its
-digests beside the pages (≈5 s of CPU at 1M triples for every plan); a plan left with
-only that list (by an older build) renders all of them on its next change.
+on the plan's quads and the shared data only, so a rebuild works out, for each plan
+that changed, its contributions before and after the change on a graph of the shared
+data and that plan alone (:func:`plan_digests`: a few thousand quads each), from the
+plan's N-Quads of before (kept by the cache) and of now. (Worked out for every plan in
+every full build instead, they cost ≈6 s of CPU at 1M triples.) Such a digest leaves
+out what other plans say about the page's resource, which the change did not touch, and
+the page's validation warnings, whose digest the manifest keeps on its own.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Quad
 
 from wpsgraph.site.graph import Graph, Resource
 
@@ -83,6 +85,27 @@ def contributions(
             h.update("".join([digests.node(node) for node in sorted(reached)]).encode())
             shown.digests[plan][path] = h.hexdigest()[:32]
     return shown
+
+
+def plan_digests(
+    shared: Iterable[Quad], plan: Iterable[Quad], id_base: str, plan_id: str
+) -> dict[str, str]:
+    """What the plan ``plan_id`` shows on each shared page, as a digest by page, worked out
+    on a graph of the ``shared`` quads (ontology, reference data, themes) and the plan's
+    own (its graph and its links graph) alone."""
+    graph = Graph(chain(shared, plan), id_base)
+    return contributions(graph, graph.local(), {}, {plan_id}).digests.get(plan_id, {})
+
+
+def warning_digests(graph: Graph, by_focus: dict[str, Any]) -> dict[str, str]:
+    """A digest of each shared page's validation warnings (the pages with any)."""
+    found = {}
+    for focus, results in by_focus.items():
+        path = graph.path(focus)
+        if path is not None and graph.plan_id(focus) is None:
+            text = "".join(f"{w!r}\n" for w in results)
+            found[path] = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return found
 
 
 def _plan(iri: str, under: str) -> str:

@@ -6,15 +6,16 @@ from __future__ import annotations
 import json
 import shutil
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
 from markupsafe import Markup
 
 from wpsgraph.site import dataset, files, library, links, ontodoc, views
 from wpsgraph.site.compare import Views
-from wpsgraph.site.contrib import contributions
+from wpsgraph.site.contrib import contributions, plan_digests, warning_digests
 from wpsgraph.site.files import Dump
 from wpsgraph.site.graph import Graph, Resource
 from wpsgraph.site.parallel import Work, render_resources
@@ -87,16 +88,15 @@ def _site(
     pages = Pages(
         graph, project.site / "templates", out, _globals(graph, plans, dump_list), compiled
     )
-    todo = _taken(pages, graph, graph.local(), by_focus, reuse)
+    todo = _taken(pages, graph, graph.local(), by_focus, reuse, _plan_shows(result))
     runs = prelude.runs()
     compare = Views(graph, runs)
     if reuse is not None:
         todo = _charts_taken(pages, graph, todo, compare, reuse)
     # the resources' pages and the side jobs (query pages, the comparison page, search
-    # index, the digests of plans the manifest has none of) are done by forked workers
-    # while this process writes the indexes; the sitemap and the manifest wait for both
-    describe = reuse.undescribed() if reuse else []
-    work = Work(pages, graph, todo, by_focus, compare, runs, describe)
+    # index) are done by forked workers while this process writes the indexes; the
+    # sitemap waits for both
+    work = Work(pages, graph, todo, by_focus, compare, runs)
     if reuse is not None:
         work.previous, work.kept = reuse.previous, frozenset(reuse.plans)
     rendered = render_resources(work)
@@ -114,9 +114,7 @@ def _site(
             reuse=reuse,
         )
     finally:
-        found = rendered()
-    if reuse is not None:
-        reuse.note_digests(found.get("digests"))
+        rendered()
     (out / "sitemap.xml").write_text(
         dataset.sitemap(sorted(pages.written), site_url), encoding="utf-8"
     )
@@ -219,13 +217,17 @@ def _taken(
     resources: Sequence[Resource],
     by_focus: dict[str, Any],
     reuse: SiteReuse | None,
+    shows: Callable[[str, str], tuple[dict[str, str], dict[str, str]] | None],
 ) -> list[Resource]:
     """Take the files of unchanged plans' resources from the previous site (each plan's
     folder moved in one rename, its own page and chart linked); return the resources
-    still to render."""
+    still to render. ``shows`` is what a changed plan showed on the shared pages before
+    (see :func:`_plan_shows`)."""
     if reuse is None:
         return list(resources)
-    reuse.note_mentions(contributions(graph, resources, by_focus, reuse.to_describe()))
+    reuse.note_mentions(
+        contributions(graph, resources, by_focus), warning_digests(graph, by_focus), shows
+    )
     todo = []
     inside: dict[str, list[tuple[Resource, str]]] = defaultdict(list)
     # a published resource's path is id/ and its IRI after the base, by prefix, for each
@@ -260,6 +262,31 @@ def _taken(
         else:
             todo.extend(r for r, _ in found)
     return todo
+
+
+def _plan_shows(
+    result: BuildResult,
+) -> Callable[[str, str], tuple[dict[str, str], dict[str, str]] | None]:
+    """What a plan showed on each shared page under its cache key of before (read back
+    from the cache, which keeps a plan's entry before its last change) and what it shows
+    now, as digests by page, each worked out with the shared data alone (see
+    :func:`wpsgraph.site.contrib.plan_digests`); None without its N-Quads of before."""
+    shared = [*result.ontology, *result.reference.quads, *result.themes.quads]
+    plans = {p.plan_id: p for p in result.plans}
+
+    def shows(plan_id: str, key: str) -> tuple[dict[str, str], dict[str, str]] | None:
+        plan, cache = plans.get(plan_id), result.plan_cache
+        then = cache.nquads(plan.file, key) if plan is not None and cache is not None else None
+        if plan is None or then is None:
+            return None
+        before = ox.parse(then, format=ox.RdfFormat.N_QUADS, lenient=True)
+        now = plan.load_order(result.links.get(plan_id, []))
+        return (
+            plan_digests(shared, before, result.ids.id, plan_id),
+            plan_digests(shared, now, result.ids.id, plan_id),
+        )
+
+    return shows
 
 
 def _charts_taken(

@@ -1,6 +1,6 @@
-"""The resources' pages and the side jobs (query pages, the comparison page, search index,
-the digests of what each plan shows on the shared pages), on forked workers that inherit
-the site graph, or in this process when the work is small."""
+"""The resources' pages and the side jobs (query pages, the comparison page, search
+index), on forked workers that inherit the site graph, or in this process when the work
+is small."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from markupsafe import Markup
 
 from wpsgraph.site import files, library, views
 from wpsgraph.site.compare import Views
-from wpsgraph.site.contrib import contributions
 from wpsgraph.site.graph import Graph, Resource
 from wpsgraph.site.page import resource_page
 from wpsgraph.site.render import Pages
@@ -41,7 +40,6 @@ class Work:
     by_focus: dict[str, Any]
     compare: Views
     runs: dict[str, library.QueryRun]
-    describe: list[str]  # plans whose contributions to the shared pages are to be digested
     # the previous site, and the plans whose pages were taken from it
     previous: Path | None = None
     kept: frozenset[str] = frozenset()
@@ -61,7 +59,7 @@ def render_resources(work: Work) -> Callable[[], dict[str, Any]]:
     global _STATE
     workers = min(os.cpu_count() or 1, 8)
     weight = {id(r): 1 + sum(map(len, r.inv.values())) for r in work.resources}
-    jobs = [name for name in SIDE_JOBS if name != "digests" or work.describe]
+    jobs = list(SIDE_JOBS)
     if (
         workers < 2
         or sum(weight.values()) + _side_weight(work) < MIN_PARALLEL_WEIGHT
@@ -139,14 +137,6 @@ def _search_index(work: Work) -> None:
     )
 
 
-def _digests(work: Work) -> dict[str, dict[str, str]]:
-    """What each plan of ``work.describe`` shows on each shared page, as digests (see
-    :mod:`wpsgraph.site.contrib`): worked out beside the pages in a full build, so a
-    plan's first change renders only the shared pages where it shows something new."""
-    shown = contributions(work.graph, work.graph.local(), work.by_focus, set(work.describe))
-    return {plan: dict(pages) for plan, pages in shown.digests.items()}
-
-
 def _resource_page(
     pages: Pages, graph: Graph, r: Resource, by_focus: dict[str, Any], compare: Views
 ) -> None:
@@ -203,5 +193,4 @@ SIDE_JOBS: dict[str, Callable[[Work], Any]] = {
     "queries": _query_pages,
     "compare": _compare_page,
     "search": _search_index,
-    "digests": _digests,
 }

@@ -19,13 +19,15 @@ the plan, and the chart counts only its own actions.
 A page outside the plans' folders (an actor, a country, a theme, an instrument, a source
 document …) shows its resource's triples, the nodes that point at it, and what those say;
 so it shows something of a plan only when one of the plan's nodes points at it or is
-pointed at by it. What it shows of each plan is recorded in the manifest as a digest per
-plan and page (:mod:`wpsgraph.site.contrib`; worked out beside the pages, in every build,
-for the plans that have none yet: so also after a full build). When the shared digest
-(reference data, ontology, templates, site code, the set of plans) is unchanged, a
-shared page is hard-linked from the previous site unless the digest of a plan that
-changed differs from last time (or the plan shows on it now and did not, or the other
-way round; with no digest of last time, unless the plan shows on it now or did then).
+pointed at by it. The manifest records the shared pages each plan shows on, each plan's
+cache key, and a digest of each shared page's validation warnings. When the shared
+digest (reference data, ontology, templates, site code, the set of plans) is unchanged,
+a shared page is hard-linked from the previous site unless its warnings changed or a
+plan that changed shows something else on it than it did: what the plan shows on each
+page is worked out as a digest, before and after the change, from the plan's N-Quads
+of then (the cache keeps a plan's entry before its last change) and of now, each with
+the shared data alone (:func:`wpsgraph.site.contrib.plan_digests`). Without the plan's
+N-Quads of then, every page it shows on now or showed on then is rendered.
 A resolution page also charts every plan's actions linked to it: it is taken only when,
 besides, the chart this build draws has the bytes of the previous site's. The ontology's
 page and diagram are taken whenever the shared digest is unchanged. The indexes,
@@ -126,10 +128,14 @@ class SiteReuse:
     moved: list[tuple[str, str]] = field(default_factory=list)  # (from, to), for restore
     shared_old: str = ""  # what every shared page depends on, in the previous build
     shared_new: str = ""  # and in this one
-    # plan -> the shared pages it shows on, each with a digest of what it shows there
-    # (or, for a plan no build has described so, the list of those pages)
-    mentions_old: dict[str, dict[str, str] | list[str]] = field(default_factory=dict)
-    mentions: dict[str, dict[str, str] | list[str]] = field(default_factory=dict)
+    # plan -> the shared pages it shows on
+    mentions_old: dict[str, list[str]] = field(default_factory=dict)
+    mentions: dict[str, list[str]] = field(default_factory=dict)
+    keys_old: dict[str, str] = field(default_factory=dict)  # plan -> its cache key then
+    keys_new: dict[str, str] = field(default_factory=dict)  # and now
+    # shared page -> a digest of its validation warnings
+    warnings_old: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
     touched: set[str] | None = None  # shared pages that may have changed (None: any)
     shared_taken: int = 0  # shared pages taken from the previous build
     # the files in each reusable plan's previous folder, by folder, counted in a thread
@@ -152,13 +158,21 @@ class SiteReuse:
         if not isinstance(manifest, dict):
             manifest = {}
         old, mentions = manifest.get("plans"), manifest.get("mentions")
+        keys, warnings = manifest.get("keys"), manifest.get("warnings")
         return cls(
             out / "site",
             old if isinstance(old, dict) else {},
             new,
             shared_old=str(manifest.get("shared", "")) if shared_key else "",
             shared_new=hashlib.sha256(shared.encode()).hexdigest() if shared_key else "",
-            mentions_old=mentions if isinstance(mentions, dict) else {},
+            mentions_old={
+                pid: sorted(pages)  # an older manifest's digests by page: their pages
+                for pid, pages in (mentions.items() if isinstance(mentions, dict) else ())
+                if isinstance(pages, (dict, list))
+            },
+            keys_old=keys if isinstance(keys, dict) else {},
+            keys_new={pid: key.split(" ", 1)[0] for pid, key in plan_keys.items()},
+            warnings_old=warnings if isinstance(warnings, dict) else {},
         )
 
     def reusable(self, plan_id: str | None) -> bool:
@@ -168,67 +182,45 @@ class SiteReuse:
             and self.old.get(plan_id) == self.new[plan_id]
         )
 
-    def to_describe(self) -> set[str]:
-        """The plans whose contributions to the shared pages are worked out as digests
-        before the pages are rendered: those that changed, when the rest of the previous
-        site can be taken (in a full build, none; every plan's are worked out beside the
-        pages, see :meth:`undescribed`)."""
-        if not self.shared_same():
-            return set()
-        return {pid for pid in self.new if not self.reusable(pid)}
+    def changed(self) -> list[str]:
+        """The plans whose pages are not taken (their plan file or its place changed)."""
+        return sorted(pid for pid in self.new if not self.reusable(pid))
 
     def shared_same(self) -> bool:
         """Whether everything the shared pages depend on besides the plans is as in the
         previous build (reference data, ontology, shapes, site code, the set of plans)."""
         return bool(self.shared_new) and self.shared_old == self.shared_new
 
-    def note_mentions(self, shown: Shown) -> None:
-        """Record what each plan shows on the shared pages (a digest per page for the
-        plans of :meth:`to_describe`, else the previous manifest's record for an
-        unchanged plan, else the list of pages), and work out which pages may have
-        changed: for a changed plan, those whose digest differs from last time, or, with
-        no digest of last time, every page it shows on now or showed on then."""
-        self.mentions = {}
-        describe = self.to_describe()
-        for pid in self.new:
-            before = self.mentions_old.get(pid)
-            if pid in describe:
-                self.mentions[pid] = dict(shown.digests.get(pid, {}))
-            elif self.reusable(pid) and isinstance(before, (dict, list)):
-                self.mentions[pid] = before
-            else:
-                self.mentions[pid] = sorted(shown.pages.get(pid, ()))
+    def note_mentions(
+        self,
+        shown: Shown,
+        warnings: dict[str, str],
+        shows: Callable[[str, str], tuple[dict[str, str], dict[str, str]] | None],
+    ) -> None:
+        """Record the shared pages each plan shows on (``shown``) and the digests of the
+        shared pages' ``warnings``, and work out which shared pages may have changed:
+        those whose warnings changed, and for each changed plan, those where it shows
+        something else than it did. ``shows(plan, key then)`` gives what the plan showed
+        on each page then and shows now, as digests by page (None when what it showed
+        then is not known: then every page it shows on now or showed on then)."""
+        self.mentions = {pid: sorted(shown.pages.get(pid, ())) for pid in self.new}
+        self.warnings = warnings
         self.touched = None
         if not self.shared_same():
             return
-        touched: set[str] = set()
-        for pid in self.new:
-            if self.reusable(pid):
-                continue
-            before, after = self.mentions_old.get(pid), self.mentions[pid]
-            if isinstance(before, dict) and isinstance(after, dict):
-                touched.update(
-                    p for p in before.keys() | after.keys() if before.get(p) != after.get(p)
-                )
-            elif isinstance(before, (dict, list)):
-                touched.update(before, shown.pages.get(pid, ()))
-            else:
+        before = self.warnings_old
+        touched = {p for p in before.keys() | warnings.keys() if before.get(p) != warnings.get(p)}
+        for pid in self.changed():
+            if pid not in self.mentions_old:
                 return  # what it showed last time is not known: any page may differ
+            key = self.keys_old.get(pid)
+            found = shows(pid, key) if isinstance(key, str) else None
+            if found is None:
+                touched.update(self.mentions_old[pid], self.mentions[pid])
+            else:
+                then, now = found
+                touched.update(p for p in then.keys() | now.keys() if then.get(p) != now.get(p))
         self.touched = touched
-
-    def undescribed(self) -> list[str]:
-        """The plans recorded by the list of pages they show on, not by digests (after
-        :meth:`note_mentions`): their digests are worked out beside the pages
-        (:meth:`note_digests`), for their next change."""
-        return sorted(pid for pid, shown in self.mentions.items() if isinstance(shown, list))
-
-    def note_digests(self, digests: dict[str, dict[str, str]] | None) -> None:
-        """Record the digests of the :meth:`undescribed` plans, worked out in this build
-        (a plan shown on no shared page has none); None: they were not worked out."""
-        if digests is None:
-            return
-        for pid in self.undescribed():
-            self.mentions[pid] = digests.get(pid, {})
 
     def shared_reusable(self, path: str) -> bool:
         return self.touched is not None and path not in self.touched
@@ -296,7 +288,13 @@ class SiteReuse:
 
     def save(self, out: Path) -> None:
         """Record this build's digests beside the new site (``out`` is the new build)."""
-        manifest = {"plans": self.new, "shared": self.shared_new, "mentions": self.mentions}
+        manifest = {
+            "plans": self.new,
+            "shared": self.shared_new,
+            "mentions": self.mentions,
+            "keys": self.keys_new,
+            "warnings": self.warnings,
+        }
         (out / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
 
