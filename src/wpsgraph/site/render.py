@@ -200,6 +200,7 @@ class Links(Snippets):
         self.here = here
         self._iris: dict[str, Markup] = {}
         self._crumbs: dict[tuple[tuple[str, str], ...], Markup] = {}
+        self._header: Markup | None = None
 
     def url(self, target: str) -> str:
         return relative(target, self.here)
@@ -209,11 +210,14 @@ class Links(Snippets):
         its only variable is ``url``, so folders from which its targets have the same
         relative links share it (every action has a folder of its own, for its links'
         pages, and jinja2 would render it again for nearly every link page)."""
+        if self._header is not None:  # this folder's pages share it
+            return self._header
         pages = self.pages
         if pages.header_targets is not None:
             key = tuple(relative(t, self.here) for t in pages.header_targets)
             html = pages.headers.get(key)
             if html is not None:
+                self._header = html
                 return html
         targets: list[str] = []
 
@@ -224,6 +228,7 @@ class Links(Snippets):
         html = Markup(pages.env.get_template("_header.html").render(url=url))
         pages.header_targets = tuple(targets)
         pages.headers[tuple(relative(t, self.here) for t in targets)] = html
+        self._header = html
         return html
 
     def label(self, iri: str) -> str:
