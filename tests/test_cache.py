@@ -122,9 +122,9 @@ def test_a_cached_violation_still_fails_the_build(fixture_copy: Path, tmp_path: 
 
 
 def test_the_cache_keeps_a_plans_entry_of_before_its_last_change(tmp_path: Path) -> None:
-    """Two entries per plan file at most: the current one and the one before it (which
-    an incremental site reads to tell what the plan showed before its change); an entry
-    of another plan file whose name starts alike is left alone."""
+    """Two entries per plan file at most: the current one and the one last used before it
+    (which an incremental site reads to tell what the plan showed before its change); an
+    entry of another plan file whose name starts alike is left alone."""
     from wpsgraph.cache import CachedPlan, PlanCache
 
     cache = PlanCache(tmp_path / "cache", "shared")
@@ -144,3 +144,14 @@ def test_the_cache_keeps_a_plans_entry_of_before_its_last_change(tmp_path: Path)
     assert len(list((tmp_path / "cache").glob("p.*.nq"))) == 3  # p's two and p.x's one
     hit = cache.get(plan)
     assert hit is not None and hit.nquads == b"v2"
+    # back to version 1 (read from the cache, not written), then a new version: the entry
+    # kept beside it is version 1's, the one the last build used
+    plan.write_text("version 1")
+    time.sleep(0.01)
+    hit = cache.get(plan)
+    assert hit is not None and hit.nquads == b"v1"
+    time.sleep(0.01)
+    plan.write_text("version 3")
+    cache.put(plan, CachedPlan("p", "p.yaml", b"v3", {}))
+    assert cache.nquads(plan, keys[1]) == b"v1"
+    assert cache.nquads(plan, keys[2]) is None

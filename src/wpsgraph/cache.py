@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +77,7 @@ class PlanCache:
         info = json.loads(meta.read_text(encoding="utf-8"))
         located = {k: Located(*v) for k, v in info["located"].items()}
         self.hits += 1
+        os.utime(nq)  # the entry last used is the one :meth:`put` keeps beside the new
         return CachedPlan(info["plan_id"], info["display"], nq.read_bytes(), located)
 
     def nquads(self, plan_file: Path, key: str) -> bytes | None:
@@ -88,9 +90,10 @@ class PlanCache:
 
     def put(self, plan_file: Path, plan: CachedPlan) -> None:
         """Store the plan file's entry under its key, keeping the entry it had before (the
-        newest other, by its N-Quads' time) and removing any older: two entries per plan
-        file at most, so the cache does not grow without end, and a rebuild can still
-        read what the plan was before its last change (:mod:`wpsgraph.site.contrib`)."""
+        other one last written or read, by its N-Quads' time) and removing any older: two
+        entries per plan file at most, so the cache does not grow without end, and a
+        rebuild can still read what the plan was before its change
+        (:mod:`wpsgraph.site.contrib`)."""
         key = self.key(plan_file)
         entries: dict[str, list[Path]] = {}
         for path in self.folder.glob(f"{plan_file.stem}.*"):
