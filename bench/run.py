@@ -1,10 +1,12 @@
 """Benchmark: wpsgraph's pipeline against a naive one, at growing corpus sizes.
 
-For each size, a synthetic corpus (bench/synth.py) is built twice, each in its own
-process so that peak memory is its own:
+For each size, a synthetic corpus (bench/synth.py) is built by both pipelines, each
+build in its own process so that peak memory is its own:
 
 - **ours**: ``wpsgraph.build`` (import, link, load, SPARQL-compiled SHACL, dumps, site),
-  then every library query on the embedded store;
+  then every library query on the embedded store, then a rebuild after one edit; three
+  times for each size up to 40× (``--repeat``, ``--repeat-up-to``), every figure
+  reported the median of the runs;
 - **naive**: what a competent user would write with the same libraries: PyYAML's
   pure-Python loader, an rdflib ``Graph`` filled triple by triple, one pySHACL run over
   the whole graph, rdflib's SPARQL engine for the queries, one SPARQL query per page for
@@ -16,7 +18,7 @@ for the site (creating as many files of the same sizes, with no templating); pea
 then writes ``bench/results/results.json`` and ``bench/results/time-vs-size.png``.
 
     python bench/run.py                      # sizes 1 10 40 120, naive at 1 10 40
-    python bench/run.py --sizes 1 10 --naive-sizes 1
+    python bench/run.py --sizes 1 10 --naive-sizes 1 --repeat 1
 """
 
 from __future__ import annotations
