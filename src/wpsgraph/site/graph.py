@@ -57,7 +57,7 @@ class Graph:
     def __init__(self, quads: Iterable[ox.Quad], id_base: str) -> None:
         self.id_base = id_base
         self.res: dict[str, Resource] = {}
-        self._members: dict[str, list[Resource]] | None = None
+        self._members: dict[str, list[Resource]] = {}  # by class
         self._local: tuple[Resource, ...] | None = None
         self._supers: dict[str, set[str]] = {}
         self._classes: dict[str, frozenset[str]] = {}  # by resource
@@ -142,13 +142,33 @@ class Graph:
 
     def instances(self, cls: str) -> list[Resource]:
         """The published resources that are instances of wps:<cls> (or of a subclass),
-        from an index made on first use: one pass over the resources for every class."""
-        if self._members is None:
-            self._members = defaultdict(list)
-            for r in self.local():
-                for c in self.classes(r):  # kept for the pages' is_a, in the workers too
-                    self._members[c].append(r)
-        return list(self._members.get(WPS + cls, []))
+        each once: those the class's and its subclasses' incoming ``rdf:type`` links come
+        from (the grouped graph's inverse index), not a pass over every resource (0.45 s
+        at 1M triples, on the critical path of a rebuild). Worked out once per class."""
+        found = self._members.get(cls)
+        if found is None:
+            found, seen = [], set()
+            for c in self._subclasses(WPS + cls):
+                target = self.res.get(c)
+                for iri in target.inv.get(RDF_TYPE, ()) if target is not None else ():
+                    if iri not in seen:
+                        seen.add(iri)
+                        r = self.res[iri]
+                        if r.out and self.path(iri):  # published, as in local()
+                            found.append(r)
+            self._members[cls] = found
+        return list(found)
+
+    def _subclasses(self, c: str) -> list[str]:
+        """``c`` and every class declared a subclass of it, at any depth, in order."""
+        found, todo = {c}, [c]
+        while todo:
+            r = self.res.get(todo.pop())
+            for sub in r.inv.get(SUBCLASS_OF, ()) if r is not None else ():
+                if sub not in found:
+                    found.add(sub)
+                    todo.append(sub)
+        return sorted(found)
 
     def _superclasses(self, c: str) -> set[str]:
         """``c`` and every class it is declared a subclass of, at any depth (cached)."""
@@ -207,3 +227,4 @@ def collector_paused() -> Iterator[None]:
 NamedNode = ox.NamedNode
 WPS_PART_OF = ox.NamedNode(WPS + "partOfPlan")
 RDF_TYPE = rdf.type.value
+SUBCLASS_OF = rdfs.subClassOf.value
