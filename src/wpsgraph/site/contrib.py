@@ -4,8 +4,9 @@ A shared page (an actor, a country, a theme, an instrument, a source document �
 its resource's triples and validation warnings, the nodes that point at it or that it
 points at, and what those say: their own triples and those of the plan's nodes they
 lead to, two steps further at most (a link → its action → the action's plan). A plan's
-*contribution* to a shared page is a digest of exactly that: the page resource's triples
-and warnings, its links into the plan, and every such node of the plan with its triples.
+*contribution* to a shared page is a digest of exactly that: the page resource's triples,
+its links into the plan, and every such node of the plan with its triples (the page's
+warnings are digested on their own, :func:`warning_digests`).
 
 The incremental site (:mod:`wpsgraph.site.reuse`) renders a shared page again only when
 the contribution of a plan that changed is not the one it had before: editing one
@@ -48,13 +49,12 @@ class Shown:
 def contributions(
     graph: Graph,
     resources: Sequence[Resource],
-    by_focus: dict[str, Any],
     described: Collection[str] = (),
 ) -> Shown:
     """The shared pages each plan shows on, and for the plans in ``described`` a digest
     of what each of them shows there (worked out per plan asked for)."""
     under = graph.id_base + "plan/"
-    digests = _Digests(graph, by_focus)
+    digests = _Digests(graph)
     shown = Shown()
     for r in resources:
         if r.iri.startswith(under):  # in a plan's own part of the site (plan_of_path)
@@ -79,7 +79,7 @@ def contributions(
             if plan not in described:
                 continue
             # one update with the text of many is the digest of as many updates
-            h = hashlib.sha256(digests.own(r).encode())
+            h = hashlib.sha256(digests.node(r.iri).encode())
             h.update("".join(sorted(edges[plan])).encode())
             reached = set().union(*(digests.reach(node, under + plan) for node in nodes))
             h.update("".join([digests.node(node) for node in sorted(reached)]).encode())
@@ -94,7 +94,7 @@ def plan_digests(
     on a graph of the ``shared`` quads (ontology, reference data, themes) and the plan's
     own (its graph and its links graph) alone."""
     graph = Graph(chain(shared, plan), id_base)
-    return contributions(graph, graph.local(), {}, {plan_id}).digests.get(plan_id, {})
+    return contributions(graph, graph.local(), {plan_id}).digests.get(plan_id, {})
 
 
 def warning_digests(graph: Graph, by_focus: dict[str, Any]) -> dict[str, str]:
@@ -113,14 +113,12 @@ def _plan(iri: str, under: str) -> str:
 
 
 class _Digests:
-    """A node's triples as a digest (worked out once per node), and a shared page's own
-    triples with its validation warnings."""
+    """A node's triples as a digest (worked out once per node: a shared page's resource
+    too), and the plan's nodes a node leads to."""
 
-    def __init__(self, graph: Graph, by_focus: dict[str, Any]) -> None:
+    def __init__(self, graph: Graph) -> None:
         self.graph = graph
-        self.by_focus = by_focus
         self._nodes: dict[str, str] = {}
-        self._own: dict[str, str] = {}
         self._reach: dict[str, frozenset[str]] = {}
         self._steps: dict[str, frozenset[str]] = {}
 
@@ -167,13 +165,6 @@ class _Digests:
                     if type(o) is NamedNode and (o.value == plan_iri or o.value.startswith(inside))
                 )
             )
-        return found
-
-    def own(self, r: Resource) -> str:
-        found = self._own.get(r.iri)
-        if found is None:
-            warnings = "".join(f"{w!r}\n" for w in self.by_focus.get(r.iri, []))
-            found = self._own[r.iri] = self._triples(r.iri) + warnings
         return found
 
     def _triples(self, iri: str) -> str:

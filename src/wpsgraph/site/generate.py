@@ -225,9 +225,7 @@ def _taken(
     (see :func:`_plan_shows`)."""
     if reuse is None:
         return list(resources)
-    reuse.note_mentions(
-        contributions(graph, resources, by_focus), warning_digests(graph, by_focus), shows
-    )
+    reuse.note_mentions(contributions(graph, resources), warning_digests(graph, by_focus), shows)
     todo = []
     inside: dict[str, list[tuple[Resource, str]]] = defaultdict(list)
     # a published resource's path is id/ and its IRI after the base, by prefix, for each
