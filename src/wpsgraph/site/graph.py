@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -161,29 +161,24 @@ class Graph:
 
     def _subclasses(self, c: str) -> list[str]:
         """``c`` and every class declared a subclass of it, at any depth, in order."""
-        found, todo = {c}, [c]
-        while todo:
-            r = self.res.get(todo.pop())
-            for sub in r.inv.get(SUBCLASS_OF, ()) if r is not None else ():
-                if sub not in found:
-                    found.add(sub)
-                    todo.append(sub)
-        return sorted(found)
+        return sorted(self._along(c, lambda r: r.inv.get(SUBCLASS_OF, ())))
 
     def _superclasses(self, c: str) -> set[str]:
         """``c`` and every class it is declared a subclass of, at any depth (cached)."""
         if c not in self._supers:
-            todo, seen = [c], set()
-            while todo:
-                x = todo.pop()
-                if x in seen:
-                    continue
-                seen.add(x)
-                sup = self.res.get(x)
-                if sup:
-                    todo += sup.refs(rdfs.subClassOf)
-            self._supers[c] = seen
+            self._supers[c] = self._along(c, lambda r: r.refs(rdfs.subClassOf))
         return self._supers[c]
+
+    def _along(self, c: str, step: Callable[[Resource], Iterable[str]]) -> set[str]:
+        """``c`` and every IRI ``step`` leads to from it, at any depth."""
+        seen, todo = {c}, [c]
+        while todo:
+            r = self.res.get(todo.pop())
+            for x in step(r) if r is not None else ():
+                if x not in seen:
+                    seen.add(x)
+                    todo.append(x)
+        return seen
 
     def is_a(self, r: Resource, cls: str) -> bool:
         """Is ``r`` an instance of wps:<cls> or of a declared subclass of it?"""
