@@ -8,9 +8,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, count, select
 
-from wpsgraph.query import QueryError, QueryResult, list_queries, load_query, run_query
+from wpsgraph.query import (
+    QueryError,
+    QueryResult,
+    list_queries,
+    load_query,
+    parse_query,
+    run_query,
+)
 
 QUERIES = REPO / "queries"
 EXPECTED = REPO / "tests" / "fixtures" / "expected"
@@ -152,3 +159,96 @@ def test_every_query_gives_the_same_rows_whatever_order_the_store_was_loaded_in(
         assert outs[1] == outs[0] and outs[2] == outs[0], q.name
         checked += outs[0].count("\n") > 3
     assert checked > 12
+
+
+def test_a_result_kept_as_the_stores_tsv_holds_the_stores_own_json(
+    corpus_store: ox.Store,
+) -> None:
+    """run_query keeps the solutions as the store wrote them in TSV: their count, their
+    SPARQL JSON (written from the TSV) and so their rows are those of the store's own JSON
+    of the same query, for every library query on the real corpus."""
+    from wpsgraph.query import PREFIX_BLOCK, bind, bound_text
+
+    example = {"actor": "be-defence", "resolution": "1820", "theme": "crsv", "year": "2018"}
+    for q in list_queries(QUERIES):
+        result = run_query(corpus_store, q, {p.name: example[p.name] for p in q.params})
+        assert result.tsv is not None
+        text = bound_text(
+            q, bind(q, {p.name: example[p.name] for p in q.params}, "https://w3id.org/wpsgraph/id/")
+        )
+        direct = corpus_store.query(text or PREFIX_BLOCK + q.text, use_default_graph_as_union=True)
+        assert isinstance(direct, ox.QuerySolutions)
+        own = direct.serialize(format=ox.QueryResultsFormat.JSON)
+        assert result.count == len(json.loads(own)["results"]["bindings"]), q.name
+        assert result.raw == own, q.name  # byte for byte
+        assert result.count == len(result.rows), q.name
+
+
+def test_a_newline_or_tab_inside_a_literal_is_one_cell_of_one_row() -> None:
+    store = ox.Store()
+    s = ox.NamedNode("https://example.org/s")
+    for i, text in enumerate(["two\nlines", "a\ttab", 'quote " and \\ and \r', "é\u2028x"]):
+        store.add(ox.Quad(s, ox.NamedNode(f"https://example.org/p{i}"), ox.Literal(text)))
+    result = run_query(store, parse_query("t", "SELECT ?p ?o WHERE { ?s ?p ?o } ORDER BY ?p"))
+    assert result.count == 4
+    assert [r["o"].value for r in result.rows] == [  # type: ignore[union-attr]
+        "two\nlines",
+        "a\ttab",
+        'quote " and \\ and \r',
+        "é\u2028x",
+    ]
+    empty = run_query(store, parse_query("t", "SELECT ?p WHERE { ?s ?p 1 }"))
+    assert empty.count == 0 and empty.rows == [] and empty.variables == ["p"]
+
+
+PLAIN = REPO / "tests" / "fixtures" / "plain-queries"
+
+
+def _same_as_plain(store: ox.Store) -> int:
+    checked = 0
+    for plain in sorted(PLAIN.glob("*.rq")):
+        fast = run_query(store, plain.stem, directory=QUERIES).to_csv()
+        reference = parse_query(plain.stem, plain.read_text(), plain)
+        assert fast == run_query(store, reference).to_csv(), plain.stem
+        checked += fast.count("\n") > 2
+    return checked
+
+
+def test_faster_formulations_give_the_rows_of_the_plain_ones_on_the_real_corpus(
+    corpus_store: ox.Store,
+) -> None:
+    """Queries rewritten for speed lean on how the linker makes links (one link per action
+    and target; the shortcut wps:addressesResolution beside each link to a resolution):
+    they must give the rows of their plain formulation (``tests/fixtures/plain-queries``)."""
+    assert _same_as_plain(corpus_store) == len(list(PLAIN.glob("*.rq")))
+
+
+def test_faster_formulations_give_the_rows_of_the_plain_ones_on_a_synthetic_corpus(
+    tmp_path: Path,
+) -> None:
+    """The same on a synthetic corpus of ten plans (the benchmark's generator)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from synth import synthesise
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    from wpsgraph.build import Project, build_graph
+
+    synthesise(2, tmp_path)
+    store = build_graph(Project(REPO, data_dir=tmp_path / "data")).store
+    assert _same_as_plain(store) == len(list(PLAIN.glob("*.rq")))
+
+
+def test_every_link_to_a_resolution_is_one_per_action_and_has_its_shortcut(
+    corpus_store: ox.Store,
+) -> None:
+    """What the faster queries lean on, checked directly on the real corpus."""
+    pairs = """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?a ?r WHERE { %s } }"""
+    links = "?l wps:linkFrom ?a ; wps:linkTo ?r . ?r a wps:Resolution"
+    shortcuts = "?a a wps:Action ; wps:addressesResolution ?r"
+    n_links = count(corpus_store, "?x a wps:Link ; wps:linkTo ?r . ?r a wps:Resolution")
+    for where in (links, shortcuts, f"{links} . {shortcuts}"):
+        (row,) = select(corpus_store, pairs % where)
+        assert int(row["n"]) == n_links > 100, where

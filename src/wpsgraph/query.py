@@ -176,11 +176,18 @@ Binding = Mapping[str, Mapping[str, str]]  # a SPARQL 1.1 JSON results binding
 class QueryResult:
     """The rows of a SELECT, or the boolean of an ASK.
 
-    A SELECT's solutions are kept as SPARQL 1.1 JSON bindings, as the store or the server
-    wrote them; they become terms only when :attr:`rows` is first read. The downloads,
-    counts and plain values need none, and a large result costs no object per cell.
-    ``raw`` is the JSON document those bindings were read from, when the store wrote it:
-    :meth:`to_json` gives it as it is, instead of encoding the bindings again."""
+    A SELECT run on the embedded store is kept as the store wrote its solutions, in the
+    SPARQL 1.1 TSV format (``tsv``): terms in N-Triples syntax, one solution per line,
+    every one of them exact, and the most compact of the store's formats. Nothing more is
+    done until something is asked for:
+
+    - :attr:`count` counts the lines (a newline inside a literal is written ``\\n``);
+    - :attr:`raw`, the SPARQL 1.1 JSON document, is written from the TSV by the store's
+      own parser and writer, with no Python object per cell (the site's downloads);
+    - :attr:`bindings` (SPARQL 1.1 JSON bindings) are read from that document;
+    - :attr:`rows` are made from the bindings, as terms.
+
+    A result read from a server gives its JSON bindings, and ``raw`` is then None."""
 
     def __init__(
         self,
@@ -188,16 +195,36 @@ class QueryResult:
         bindings: Sequence[Binding] = (),
         boolean: bool | None = None,
         raw: bytes | None = None,
+        tsv: bytes | None = None,
     ) -> None:
         self.variables = variables
-        self.bindings = bindings
         self.boolean = boolean
-        self.raw = raw
+        self.tsv = tsv
+        self._bindings: Sequence[Binding] | None = None if tsv is not None else bindings
+        self._raw = raw
         self._rows: list[dict[str, Term | None]] | None = None
 
     @property
     def count(self) -> int:
+        if self._bindings is None and self.tsv is not None:
+            return self.tsv.count(b"\n") - 1  # the line of variables first
         return len(self.bindings)
+
+    @property
+    def raw(self) -> bytes | None:
+        """The SPARQL 1.1 JSON document the store wrote (None for a server's result)."""
+        if self._raw is None and self.tsv is not None:
+            solutions = ox.parse_query_results(self.tsv, format=ox.QueryResultsFormat.TSV)
+            self._raw = solutions.serialize(format=ox.QueryResultsFormat.JSON)
+        return self._raw
+
+    @property
+    def bindings(self) -> Sequence[Binding]:
+        """The solutions as SPARQL 1.1 JSON bindings, read on first use."""
+        if self._bindings is None:
+            raw = self.raw
+            self._bindings = json.loads(raw)["results"]["bindings"] if raw else []
+        return self._bindings
 
     @property
     def rows(self) -> list[dict[str, Term | None]]:
@@ -371,9 +398,9 @@ def run_query(
     # the store writes every solution in one call that does not hold the interpreter's
     # lock; iterating them takes the lock and lets it go for every row, which costs a query
     # run in a thread (the site's library, while the main thread groups the store) a wait
-    # for its turn per row
-    raw = result.serialize(format=ox.QueryResultsFormat.JSON)
-    return QueryResult(variables, json.loads(raw)["results"]["bindings"], raw=raw)
+    # for its turn per row. TSV: the smallest of its formats (less than half the JSON at
+    # 1M triples), read further only when asked (see QueryResult)
+    return QueryResult(variables, tsv=result.serialize(format=ox.QueryResultsFormat.TSV))
 
 
 __all__: Sequence[str] = [
