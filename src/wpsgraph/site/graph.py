@@ -137,8 +137,12 @@ class Graph:
         """The resources with a page of their own (published, with triples of their own),
         found once: the graph does not change once grouped."""
         if self._local is None:
-            self._local = tuple(r for r in self.res.values() if r.out and self.path(r.iri))
+            self._local = tuple(r for r in self.res.values() if self._published(r))
         return self._local
+
+    def _published(self, r: Resource) -> bool:
+        """Whether ``r`` has a page of its own: a path on the site, and triples of its own."""
+        return bool(r.out) and self.path(r.iri) is not None
 
     def instances(self, cls: str) -> list[Resource]:
         """The published resources that are instances of wps:<cls> (or of a subclass),
@@ -154,7 +158,7 @@ class Graph:
                     if iri not in seen:
                         seen.add(iri)
                         r = self.res[iri]
-                        if r.out and self.path(iri):  # published, as in local()
+                        if self._published(r):
                             found.append(r)
             self._members[cls] = found
         return list(found)
