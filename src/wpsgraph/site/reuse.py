@@ -72,6 +72,11 @@ def site_code_digest(templates: Path, static: Path) -> str:
     return h.hexdigest()
 
 
+def _differing(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    """The pages whose digest differs between two records (or that only one has)."""
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
 def plan_of_path(path: str) -> str | None:
     """The plan whose own part of the site ``path`` is in (its page or below), if any.
 
@@ -208,8 +213,7 @@ class SiteReuse:
         self.touched = None
         if not self.shared_same():
             return
-        before = self.warnings_old
-        touched = {p for p in before.keys() | warnings.keys() if before.get(p) != warnings.get(p)}
+        touched = _differing(self.warnings_old, warnings)
         for pid in self.changed():
             if pid not in self.mentions_old:
                 return  # what it showed last time is not known: any page may differ
@@ -218,8 +222,7 @@ class SiteReuse:
             if found is None:
                 touched.update(self.mentions_old[pid], self.mentions[pid])
             else:
-                then, now = found
-                touched.update(p for p in then.keys() | now.keys() if then.get(p) != now.get(p))
+                touched.update(_differing(*found))
         self.touched = touched
 
     def shared_reusable(self, path: str) -> bool:
