@@ -12,6 +12,7 @@ of known files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -101,11 +102,11 @@ class PlanCache:
             if len(found) == 32:  # a key (not the stem of another file)
                 entries.setdefault(found, []).append(path)
         entries.pop(key, None)
-        previous = max(
-            (k for k in entries if self._paths(plan_file, k)[0].is_file()),
-            key=lambda k: self._paths(plan_file, k)[0].stat().st_mtime_ns,
-            default=None,
-        )
+        used: dict[str, int] = {}  # an entry's key -> when its N-Quads were last used
+        for k in entries:
+            with contextlib.suppress(OSError):  # no N-Quads (a stray metadata file): removed
+                used[k] = self._paths(plan_file, k)[0].stat().st_mtime_ns
+        previous = max(used, key=used.__getitem__, default=None)
         for other, paths in entries.items():
             if other != previous:
                 for path in paths:
