@@ -10,14 +10,8 @@ import pytest
 import yaml
 from conftest import REPO, count, select
 
-from wpsgraph.query import (
-    QueryError,
-    QueryResult,
-    list_queries,
-    load_query,
-    parse_query,
-    run_query,
-)
+from wpsgraph.query import QueryError, list_queries, load_query, parse_query, run_query
+from wpsgraph.results import QueryResult
 
 QUERIES = REPO / "queries"
 EXPECTED = REPO / "tests" / "fixtures" / "expected"

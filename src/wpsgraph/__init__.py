@@ -7,7 +7,8 @@ The library API, stage by stage (see ``docs`` in the README):
 
 from wpsgraph.build import BuildResult, build, build_graph
 from wpsgraph.errors import DataError, Issue, WpsgraphError
-from wpsgraph.query import QueryResult, list_queries, load_query, run_query
+from wpsgraph.query import list_queries, load_query, run_query
+from wpsgraph.results import QueryResult
 from wpsgraph.site import build_site
 from wpsgraph.store import open_store
 from wpsgraph.validate import Severity, ValidationReport, ValidationResult, validate

@@ -27,6 +27,11 @@ class WpsgraphError(Exception):
     """Base class of every error the library raises on purpose."""
 
 
+class QueryError(WpsgraphError):
+    """A query that cannot be found, parsed, bound or run, or a result asked for in a
+    format there is none of."""
+
+
 class DataError(WpsgraphError):
     """Curated data was rejected; ``issues`` says where and why."""
 

@@ -31,7 +31,8 @@ from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
 
 from wpsgraph.errors import WpsgraphError
-from wpsgraph.query import Query, QueryResult, bind, bound_text
+from wpsgraph.query import Query, bind, bound_text
+from wpsgraph.results import QueryResult
 
 TRANSIENT_STATUS = {429, 502, 503, 504}
 

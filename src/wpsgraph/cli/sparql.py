@@ -12,8 +12,9 @@ import click
 
 from wpsgraph.build import Project, build_graph
 from wpsgraph.cli.common import guard, main, project_of
-from wpsgraph.query import FORMATS, list_queries, load_query, run_query
+from wpsgraph.query import list_queries, load_query, run_query
 from wpsgraph.remote import Endpoint, PublishError, check_url, publish, run_query_remote
+from wpsgraph.results import FORMATS
 from wpsgraph.store import DUMP_NAME, open_store
 from wpsgraph.vocab import DEFAULT_BASE
 

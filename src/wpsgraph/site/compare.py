@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from wpsgraph.query import QueryResult
+from wpsgraph.results import QueryResult
 from wpsgraph.site import charts
 from wpsgraph.site.charts import Axis
 from wpsgraph.site.graph import Graph

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from wpsgraph.query import Param, Query, QueryError, QueryResult, run_query
+from wpsgraph.query import Param, Query, QueryError, run_query
+from wpsgraph.results import QueryResult
 from wpsgraph.site.graph import Graph
 from wpsgraph.site.reuse import link_files
 
