@@ -339,6 +339,29 @@ def test_query_downloads_are_taken_while_their_results_are_the_same(
     assert [f for f in downloads if mine[f] != theirs[f]] == []
 
 
+def test_query_downloads_are_written_anew_when_the_code_changed(
+    fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A download's CSV is made by the code from the results: with other code (here, other
+    site code), the same results do not make the previous site's CSV still right, and no
+    download is taken from it."""
+    from wpsgraph.site import reuse
+
+    project, cache, out = _setup(fixture_copy, tmp_path)
+    build(project, out, cache=cache)
+    folder = out / "site" / "queries"
+    downloads = sorted(p for p in folder.iterdir() if p.suffix in (".rq", ".csv", ".json"))
+    assert len(downloads) >= 48
+    was = [f.stat().st_ino for f in downloads]
+    build(project, out, cache=cache)
+    assert [f.stat().st_ino for f in downloads] == was  # the same code: all taken
+    code = reuse.site_code_digest
+    monkeypatch.setattr(reuse, "site_code_digest", lambda *a: "other " + code(*a))
+    build(project, out, cache=cache)
+    now = [f.stat().st_ino for f in downloads]
+    assert [f for f, a, b in zip(downloads, was, now, strict=True) if a == b] == []
+
+
 EDITS = {
     "plan title": ("title: National Action Plan on", "title: The National Action Plan on"),
     "plan label": ("short_title: Fixtureland NAP", "short_title: Fixtureland plan"),

@@ -99,6 +99,8 @@ def _site(
     work = Work(pages, graph, todo, by_focus, compare, runs)
     if reuse is not None:
         work.previous, work.kept = reuse.previous, frozenset(reuse.plans)
+        if reuse.shared_same():  # the code that writes the downloads is as it was
+            work.downloads_from = reuse.previous
     rendered = render_resources(work)
     try:
         _other_pages(

@@ -149,7 +149,8 @@ def write_downloads(runs: dict[str, QueryRun], out: Path, previous: Path | None 
     """``queries/<name>.csv`` and ``.json`` (SPARQL 1.1 results) and the ``.rq`` itself.
 
     A query whose text and results (the store's JSON, byte for byte) are those of the
-    ``previous`` site has its three files linked from there, not written again."""
+    ``previous`` site has its three files linked from there, not written again: give a
+    ``previous`` site only when the code that wrote its downloads is this build's."""
     folder = out / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     for run in runs.values():

@@ -43,6 +43,9 @@ class Work:
     # the previous site, and the plans whose pages were taken from it
     previous: Path | None = None
     kept: frozenset[str] = frozenset()
+    # the previous site when its query downloads were written by the same code (the
+    # shared digest unchanged): only then can a download be taken for its same results
+    downloads_from: Path | None = None
 
 
 def render_resources(work: Work) -> Callable[[], dict[str, Any]]:
@@ -166,7 +169,7 @@ def _resource_page(
 def _query_pages(work: Work) -> None:
     """queries/<name>.html for every library query, its downloads, and an index."""
     pages, runs = work.pages, work.runs
-    library.write_downloads(runs, pages.out, work.previous)
+    library.write_downloads(runs, pages.out, work.downloads_from)
     for run in runs.values():
         pages.write(run.path("html"), "query.html", run=run, max_rows=library.MAX_ROWS)
     pages.write(f"{library.FOLDER}/index.html", "queries.html", runs=list(runs.values()))

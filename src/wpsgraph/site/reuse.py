@@ -32,7 +32,8 @@ A resolution page also charts every plan's actions linked to it: it is taken onl
 besides, the chart this build draws has the bytes of the previous site's. The ontology's
 page and diagram are taken whenever the shared digest is unchanged. The indexes,
 comparisons and query pages are rendered every time (a query's downloads are taken while
-its text and results are unchanged, :func:`wpsgraph.site.library.write_downloads`). The
+its text and results are unchanged and the shared digest, which covers the code that
+writes them, too: :func:`wpsgraph.site.library.write_downloads`). The
 search index takes the rows of the plans whose pages were taken from the previous site's
 index, and makes the others.
 """
