@@ -4,7 +4,9 @@ For each size, a synthetic corpus (bench/synth.py) is built by both pipelines, e
 build in its own process so that peak memory is its own:
 
 - **ours**: ``wpsgraph.build`` (import, link, load, SPARQL-compiled SHACL, dumps, site),
-  then every library query on the embedded store, then a rebuild after one edit; three
+  then every library query on the embedded store, then a rebuild after one edit
+  (``wpsgraph build`` in a fresh process), then the same edit in a session (``wpsgraph
+  watch``: the store and the site graph kept in memory between builds); three
   times for each size up to 40× (``--repeat``, ``--repeat-up-to``), every figure
   reported the median of the runs;
 - **naive**: what a competent user would write with the same libraries: PyYAML's
@@ -126,38 +128,37 @@ def run_ours(data: Path, out: Path) -> dict[str, Any]:
     }
 
 
-def run_rebuild(data: Path, out: Path) -> dict[str, Any]:
-    """One plan file edited (one action's wording), then built again with the cache left
-    by :func:`run_ours`, in a process of its own: the incremental build a curator gets
-    after an edit. Then the same wording edited again and built once more (``again``): a
-    curator's next edit of the file, when the site knows what the plan shows on each
-    shared page. The file is restored afterwards."""
-    from wpsgraph.build import Project, build
-    from wpsgraph.output import wait_for_removals
-
-    project = Project(ROOT, data_dir=data)
-    cache = out.parent / "cache"
-
+def _edits(project: Any) -> tuple[Path, Any]:
+    """The plan file a rebuild edits (the same in every run), and a function that gives
+    its first wording, quoted or not, a word more (``None`` puts the file back)."""
     plan = sorted((project.data / "plans").glob("*.yaml"))[len(_real_plans()) // 2]
     original = plan.read_text(encoding="utf-8")
 
-    def edit(words: str) -> None:
-        # the first wording in the file, quoted or not, gets a word more
+    def edit(words: str | None) -> None:
+        if words is None:
+            plan.write_text(original, encoding="utf-8")
+            return
         edited = re.sub(r"(?m)^(\s+text: )(['\"]?)", rf"\1\2{words} ", original, count=1)
         assert edited != original
         plan.write_text(edited, encoding="utf-8")
 
-    def timed() -> tuple[Any, float, float]:
-        started = time.perf_counter()
-        result = build(project, out, cache=cache)
-        seconds = time.perf_counter() - started
-        # the previous tree is removed in the background after the build returned:
-        # waited for here, outside the build's time, and reported on its own
-        return result, seconds, wait_for_removals()
+    return plan, edit
 
+
+def run_rebuild(data: Path, out: Path) -> dict[str, Any]:
+    """One plan file edited (one action's wording), then built again with the cache left
+    by :func:`run_ours`, in a process of its own: the incremental build a curator gets
+    from ``wpsgraph build`` after an edit. Then the same wording edited again and built
+    once more (``again``): a curator's next edit of the file, when the site knows what
+    the plan shows on each shared page. The file is restored afterwards."""
+    from wpsgraph.build import Project, build
+
+    project = Project(ROOT, data_dir=data)
+    cache = out.parent / "cache"
+    plan, edit = _edits(project)
     try:
         edit("(edited)")
-        result, seconds, removal = timed()
+        result, seconds, removal = _timed(lambda: build(project, out, cache=cache))
         first = {
             "file": plan.name,
             "seconds": seconds,
@@ -171,15 +172,65 @@ def run_rebuild(data: Path, out: Path) -> dict[str, Any]:
         }
         del result  # its store, before the next build makes another
         edit("(edited again)")
-        again, again_seconds, _ = timed()
+        again, again_seconds, _ = _timed(lambda: build(project, out, cache=cache))
     finally:
-        plan.write_text(original, encoding="utf-8")
+        edit(None)
     first["again"] = {
         "seconds": again_seconds,
         "site_shared_reused": again.site_shared_reused,
         "timings": again.timings,
     }
     return first
+
+
+def run_session(data: Path, out: Path) -> dict[str, Any]:
+    """The same edits in a session (``wpsgraph watch``, :mod:`wpsgraph.session`), in a
+    process of its own: its first build (a full one, with the cache and the site left by
+    :func:`run_ours`), then the edit, then the second edit, each built with the store and
+    the site graph kept in memory. The file is restored afterwards."""
+    from wpsgraph.build import Project
+    from wpsgraph.session import Session
+
+    project = Project(ROOT, data_dir=data)
+    session = Session(project, out, out.parent / "cache")
+    plan, edit = _edits(project)
+    _, start, _ = _timed(session.build)
+    runs = []
+    try:
+        for words in ("(edited in a session)", "(edited again in a session)"):
+            edit(words)
+            result, seconds, removal = _timed(session.build)
+            runs.append(
+                {
+                    "seconds": seconds,
+                    "removal_wait": removal,
+                    "patched": session.patched,
+                    "regrouped": session.regrouped,
+                    "site_reused": len(result.site_reused),
+                    "site_shared_reused": result.site_shared_reused,
+                    "timings": result.timings,
+                }
+            )
+    finally:
+        edit(None)
+    return runs[0] | {
+        "file": plan.name,
+        "start_seconds": start,
+        "again": runs[1],
+        "rss_mb": _rss_mb(),  # the session's peak: its first build's, or a rebuild's
+    }
+
+
+def _timed(build: Any) -> tuple[Any, float, float]:
+    """A build's result and seconds; then the previous tree's removal, which goes on in
+    the background after the build returned, waited for outside the build's time and
+    reported on its own."""
+    from wpsgraph.output import wait_for_removals
+
+    started = time.perf_counter()
+    result = build()
+    seconds = time.perf_counter() - started
+    return result, seconds, wait_for_removals()
 
 
 def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -499,6 +550,20 @@ def report(size: float, ours: dict[str, Any], naive: dict[str, Any] | None) -> N
                 f"({100 * again['seconds'] / full_build:.1f}% of the full build), "
                 f"{again['site_shared_reused']} shared pages taken"
             )
+    if sess := ours.get("session"):
+        stages = ", ".join(
+            f"{k} {v:.2f}" for k, v in sess["timings"].items() if k != "total" and v >= 0.01
+        )
+        how = "grouped again" if sess["regrouped"] else "replaced in place"
+        print(
+            f"rebuild in a session (wpsgraph watch) after editing {sess['file']}: "
+            f"{sess['seconds']:.2f} s ({100 * sess['share']:.1f}% of the full build; "
+            f"the plan {how} in the store and the site graph; {stages}); "
+            f"after a second edit {sess['again']['seconds']:.2f} s "
+            f"({100 * sess['again']['seconds'] / full_build:.1f}%); "
+            f"the session's first build {sess['start_seconds']:.2f} s, "
+            f"its peak RSS {sess['rss_mb']:.0f} MB"
+        )
     if len(runs) > 1:
         spread = {
             "full build": [r["total"] - r["stages"]["queries"] for r in runs],
@@ -507,6 +572,9 @@ def report(size: float, ours: dict[str, Any], naive: dict[str, Any] | None) -> N
                 1000 * max(q["seconds"] for q in r["queries"].values()) for r in runs
             ],
             "rebuild share (%)": [100 * r["rebuild"]["share"] for r in runs],
+            "session rebuild share (%)": [
+                100 * r["session"]["share"] for r in runs if "session" in r
+            ],
         }
         print(
             "runs: "
@@ -568,7 +636,9 @@ def main(argv: list[str] | None = None) -> int:
         help="the largest size built --repeat times (larger ones once)",
     )
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
-    parser.add_argument("--one", choices=["ours", "rebuild", "naive"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--one", choices=["ours", "rebuild", "session", "naive"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -577,6 +647,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.one == "rebuild":
         print(json.dumps(run_rebuild(args.data, args.out)))
+        return 0
+    if args.one == "session":
+        print(json.dumps(run_session(args.data, args.out)))
         return 0
     if args.one == "naive":
         print(json.dumps(run_naive(args.data, args.budget)))
@@ -608,6 +681,8 @@ def main(argv: list[str] | None = None) -> int:
             run["rebuild"] = _child("rebuild", corpus / "data", dist, args.budget)
             full_build = run["total"] - run["stages"]["queries"]
             run["rebuild"]["share"] = run["rebuild"]["seconds"] / full_build
+            run["session"] = _child("session", corpus / "data", dist, args.budget)
+            run["session"]["share"] = run["session"]["seconds"] / full_build
             runs.append(run)
         ours = median_of(runs)
         # removed before the naive run, which creates few files

@@ -8,13 +8,13 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -31,6 +31,9 @@ from wpsgraph.themes import Themes, load_themes
 from wpsgraph.validate import ValidationReport, validate
 from wpsgraph.vocab import DEFAULT_BASE, Iris
 from wpsgraph.workers import import_and_link
+
+if TYPE_CHECKING:
+    from wpsgraph.site.prelude import Prelude
 
 T = TypeVar("T")
 
@@ -92,14 +95,30 @@ class BuildResult:
     ontology: list[ox.Quad] = field(default_factory=list)
     links: dict[str, list[ox.Quad]] = field(default_factory=dict)  # per plan, when not bytes
     plan_cache: PlanCache | None = None  # the cache the plans were read from and put into
+    # graphs the dumps serialise from a store of their own, not ``store`` (a session's
+    # replaced plans, see wpsgraph.session and wpsgraph.dumps.write_dumps), by IRI
+    dump_stores: dict[str, ox.Store] = field(default_factory=dict)
 
     @property
     def triples(self) -> int:
         return len(self.store)
 
-    def quads(self) -> Iterator[ox.Quad]:
+    def quads(self) -> LoadOrder:
         """Every quad in the order the store was given them (see :func:`load_order`)."""
         return load_order(self.ontology, self.reference, self.themes, self.plans, self.links)
+
+
+class LoadOrder:
+    """A build's quads in load order, one part per plan (named by its id) after the
+    shared part (named ``None``): iterated, every quad in turn. The site graph notes where
+    each plan's resources begin, so that a session can replace one plan's in place (see
+    :meth:`wpsgraph.site.graph.Graph.replace_plan`)."""
+
+    def __init__(self, parts: list[tuple[str | None, Iterable[ox.Quad]]]) -> None:
+        self.parts = parts
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return chain.from_iterable(part for _, part in self.parts)
 
 
 def load_order(
@@ -108,16 +127,16 @@ def load_order(
     themes: Themes,
     plans: list[ImportedPlan],
     links: dict[str, list[ox.Quad]],
-) -> Iterator[ox.Quad]:
+) -> LoadOrder:
     """The quads of a build in the order they are loaded into the store: the ontology,
     the reference data, the themes, then each plan (by id) with its links. The same data
     gives the same order whether a plan was imported or read back from the cache, so
     what is made from this order (the site graph) is the same in both builds."""
-    return chain(
-        ontology,
-        ref.quads,
-        themes.quads,
-        chain.from_iterable(plan.load_order(links.get(plan.plan_id, [])) for plan in plans),
+    shared: list[tuple[str | None, Iterable[ox.Quad]]] = [
+        (None, chain(ontology, ref.quads, themes.quads))
+    ]
+    return LoadOrder(
+        shared + [(plan.plan_id, plan.load_order(links.get(plan.plan_id, []))) for plan in plans]
     )
 
 
@@ -125,7 +144,7 @@ class Alongside(Protocol):
     """Work a build does while its store loads (the site's, see
     :class:`wpsgraph.site.prelude.Prelude`)."""
 
-    def while_loading(self, quads: Iterator[ox.Quad]) -> None:
+    def while_loading(self, quads: LoadOrder) -> None:
         """Run in the calling thread while the store loads in another: ``quads`` are the
         store's quads in load order."""
 
@@ -279,7 +298,7 @@ def build_graph(
 
 
 def _load_alongside(
-    load: Callable[[], None], store: ox.Store, alongside: Alongside, quads: Iterator[ox.Quad]
+    load: Callable[[], None], store: ox.Store, alongside: Alongside, quads: LoadOrder
 ) -> None:
     """``load`` in a thread while ``alongside`` works in this one; its error (or the
     load's) raised once both are done."""
@@ -313,10 +332,7 @@ def build(
     all of it succeeded, so a failed build leaves the previous ``out`` exactly as it was.
     """
     # the site stage sits downstream of this one
-    from wpsgraph.site import build_site
     from wpsgraph.site.prelude import Prelude
-    from wpsgraph.site.render import compiled_templates
-    from wpsgraph.site.reuse import SiteReuse, site_code_digest
 
     started = time.perf_counter()
     # with a site, its graph is grouped and its query library started while the store loads
@@ -328,59 +344,80 @@ def build(
             # it outlasts the load)
             result.timings["site"] = prelude.seconds
             result.timings["site_graph"] = prelude.seconds
-        out = out.resolve()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        reuse = None
-        try:
-            compiled = None
-            if site and cache is not None:
-                code = site_code_digest(project.site / "templates", project.site / "static")
-                compiled = compiled_templates(cache, code)
-                if result.plan_keys:
-                    reuse = SiteReuse.load(out, result.plan_keys, code, result.shared_key)
-                    reuse.count_ahead()  # while the dumps are written
-            timer = _Timer(result.timings)
-            pieces = PieceCache(cache / "dumps") if cache is not None else None
-            dumps = timer.run(
-                "dumps",
-                lambda: write_dumps(
-                    result.store,
-                    tmp,
-                    result.ids,
-                    compress=site,  # the site serves a gzip copy of each
-                    keys=_graph_keys(result),
-                    cache=pieces,
-                    own=_graph_owners(result),
-                ),
-            )
-            if site:
-                # the site carries its own dumps (and gzip copies), for a static host
-                pages = timer.run(
-                    "site",
-                    lambda: build_site(
-                        result,
-                        project,
-                        tmp / "site",
-                        dumps=dumps,
-                        reuse=reuse,
-                        prelude=prelude,
-                        compiled=compiled,
-                    ),
-                )
-                if reuse is not None:
-                    reuse.save(tmp)
-                    result.site_reused = sorted(reuse.plans)
-                    result.site_shared_reused = reuse.shared_taken
-                log(f"site: {pages} pages")
-            swap(tmp, out)
-        except BaseException:
-            if reuse is not None:
-                reuse.restore()  # folders moved from the previous site go back
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        write_output(result, project, out, prelude, log=log, cache=cache)
     result.timings["total"] = time.perf_counter() - started
     return result
+
+
+def write_output(
+    result: BuildResult,
+    project: Project,
+    out: Path,
+    prelude: Prelude | None,
+    *,
+    log: Callable[[str], None] = lambda _: None,
+    cache: Path | None = None,
+) -> None:
+    """The dumps and (with a ``prelude``, see :mod:`wpsgraph.site.prelude`) the site of a
+    built graph, written into a temporary folder beside ``out`` and swapped in only when
+    all of it succeeded."""
+    from wpsgraph.site import build_site
+    from wpsgraph.site.render import compiled_templates
+    from wpsgraph.site.reuse import SiteReuse, site_code_digest
+
+    site = prelude is not None
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    reuse = None
+    try:
+        compiled = None
+        if site and cache is not None:
+            code = site_code_digest(project.site / "templates", project.site / "static")
+            compiled = compiled_templates(cache, code)
+            if result.plan_keys:
+                reuse = SiteReuse.load(out, result.plan_keys, code, result.shared_key)
+                reuse.count_ahead()  # while the dumps are written
+        timer = _Timer(result.timings)
+        pieces = PieceCache(cache / "dumps") if cache is not None else None
+        dumps = timer.run(
+            "dumps",
+            lambda: write_dumps(
+                result.store,
+                tmp,
+                result.ids,
+                compress=site,  # the site serves a gzip copy of each
+                keys=_graph_keys(result),
+                cache=pieces,
+                own=_graph_owners(result),
+                stores=result.dump_stores,
+            ),
+        )
+        if prelude is not None:
+            # the site carries its own dumps (and gzip copies), for a static host
+            pages = timer.run(
+                "site",
+                lambda: build_site(
+                    result,
+                    project,
+                    tmp / "site",
+                    dumps=dumps,
+                    reuse=reuse,
+                    prelude=prelude,
+                    compiled=compiled,
+                ),
+            )
+            if reuse is not None:
+                reuse.save(tmp)
+                result.site_reused = sorted(reuse.plans)
+                result.site_shared_reused = reuse.shared_taken
+            log(f"site: {pages} pages")
+        swap(tmp, out)
+    except BaseException:
+        if reuse is not None:
+            reuse.restore()  # folders moved from the previous site go back
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def _graph_keys(result: BuildResult) -> dict[str, str]:

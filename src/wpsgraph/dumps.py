@@ -44,13 +44,23 @@ def write_dumps(
     keys: Mapping[str, str] | None = None,
     cache: PieceCache | None = None,
     own: Mapping[str, str] | None = None,
+    stores: Mapping[str, ox.Store] | None = None,
 ) -> list[Path]:
     """Write ``wpsgraph.trig``, ``.nq``, ``.jsonld`` and ``.nt`` (every triple once, graphs
     merged) into ``out``, with a ``.gz`` copy of each when ``compress``; return the dumps'
     paths. ``keys`` maps a graph's IRI to the key of its content; the pieces of a graph
     with a key are taken from ``cache`` when there, and put there when made. ``own`` maps
-    a plan's graphs to the plan's IRI (see :func:`_merged_nt`)."""
+    a plan's graphs to the plan's IRI (see :func:`_merged_nt`). ``stores`` maps a graph's
+    IRI to another store to serialise it from: the store writes a graph's triples in the
+    order they were inserted, and a graph whose triples were replaced in ``store`` (by a
+    session, :mod:`wpsgraph.session`) in another; loaded alone into a store of its own,
+    it is written as a fresh build writes it."""
     out.mkdir(parents=True, exist_ok=True)
+    others = stores or {}
+
+    def of(g: Graph) -> ox.Store:
+        return others.get(g.value, store) if isinstance(g, ox.NamedNode) else store
+
     prefixes = {**PREFIXES, "id": ids.id}
     graphs: list[Graph] = [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]
     cores = os.cpu_count() or 1
@@ -78,7 +88,7 @@ def write_dumps(
         made = {
             ext: _Ahead(
                 ahead,
-                [(str(g), partial(_dump, store, g, kind, prefixes)) for g in order],
+                [(str(g), partial(_dump, of(g), g, kind, prefixes)) for g in order],
             )
             for ext, kind, order in (
                 ("nt", "nt", wanted),
@@ -92,9 +102,9 @@ def write_dumps(
             if str(g) not in nts:
                 data = made["nt"].take(str(g))
                 if data is None and str(g) in owned:
-                    data = _dump(store, g, "nt", prefixes)
+                    data = _dump(of(g), g, "nt", prefixes)
                 elif data is None:
-                    data = pieces.get(g, "nt", lambda: _dump(store, g, "nt", prefixes))
+                    data = pieces.get(g, "nt", lambda: _dump(of(g), g, "nt", prefixes))
                 elif str(g) not in owned:
                     pieces.keep(g, "nt", data)
                 nts[str(g)] = data

@@ -5,11 +5,12 @@ as ``file:line: node: message``), 2 on a usage error.
 
 The group and what every command shares are in :mod:`~wpsgraph.cli.common`; the commands
 are in one module per responsibility: :mod:`~wpsgraph.cli.graph` (build, validate,
-export, evaluate), :mod:`~wpsgraph.cli.sparql` (query, queries, publish) and
-:mod:`~wpsgraph.cli.serve`. Importing them registers them on the group.
+export, evaluate), :mod:`~wpsgraph.cli.sparql` (query, queries, publish),
+:mod:`~wpsgraph.cli.serve` and :mod:`~wpsgraph.cli.watch`. Importing them registers them
+on the group.
 """
 
-from wpsgraph.cli import graph, serve, sparql
+from wpsgraph.cli import graph, serve, sparql, watch
 from wpsgraph.cli.common import main
 
-__all__ = ["graph", "main", "serve", "sparql"]
+__all__ = ["graph", "main", "serve", "sparql", "watch"]

@@ -51,7 +51,7 @@ def build_cmd(
     project = project_of(ctx, data)
     cache_dir = project.root / ".wpsgraph-cache" if cache else None
     result = build(project, out, base=base_url, site=not no_site, log=click.echo, cache=cache_dir)
-    _summary(result)
+    summary(result)
     if result.report.warnings:
         per_file = sorted(Counter(w.file for w in result.report.warnings).items())
         listed = ", ".join(f"{f} {n}" for f, n in per_file[:8])
@@ -66,7 +66,7 @@ def build_cmd(
         )
 
 
-def _summary(result: BuildResult) -> None:
+def summary(result: BuildResult) -> None:
     t = result.timings
     reused = ""
     if result.reused:

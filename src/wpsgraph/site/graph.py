@@ -65,8 +65,23 @@ class Graph:
         # what the views work out once per build and reuse across pages (breadcrumbs …)
         self.memo: dict[str, dict[Any, Any]] = defaultdict(dict)
         self._labels: dict[str, str] = {}
+        # with the quads in parts (:class:`wpsgraph.build.LoadOrder`): the part whose
+        # resources begin at each position of ``res``, in order
+        self.blocks: list[tuple[str | None, int]] = []
         with collector_paused():
-            self._group(quads)
+            parts = getattr(quads, "parts", None)
+            if parts is None:
+                self._group(quads)
+            for name, part in parts or ():
+                self.blocks.append((name, len(self.res)))
+                self._group(part)
+
+    def forget(self) -> None:
+        """Drop what was worked out from the resources (labels, classes, members,
+        breadcrumbs …): for a graph whose resources changed in place."""
+        self._members, self._local, self._supers = {}, None, {}
+        self._classes, self._class_sets, self._labels = {}, {}, {}
+        self.memo.clear()
 
     def _group(self, quads: Iterable[ox.Quad]) -> None:
         """The scan: at 1M triples the site's biggest single step, so written for speed

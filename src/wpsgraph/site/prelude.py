@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -38,7 +38,16 @@ class Prelude:
         self._runs: Future[dict[str, library.QueryRun]] | None = None
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="library")
 
-    def while_loading(self, quads: Iterator[ox.Quad]) -> None:
+    @classmethod
+    def of(cls, graph: Graph, queries: Path) -> Prelude:
+        """A prelude whose graph is already made (a session's, see
+        :mod:`wpsgraph.session`); the library starts with :meth:`loaded`."""
+        made = cls(queries, graph.id_base)
+        gc.freeze()  # as after a grouping: unfrozen on leaving
+        made._graph.set_result(graph)
+        return made
+
+    def while_loading(self, quads: Iterable[ox.Quad]) -> None:
         started = time.perf_counter()
         try:
             with collector_paused():

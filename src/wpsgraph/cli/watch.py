@@ -1,0 +1,127 @@
+"""``wpsgraph watch``: build, then build again after every edit, the store and the site
+graph kept in memory between builds (see :mod:`wpsgraph.session`)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from wpsgraph.build import Project, ValidationFailed
+from wpsgraph.cli.common import fail, main, project_of
+from wpsgraph.cli.graph import summary
+from wpsgraph.errors import DataError, WpsgraphError
+from wpsgraph.session import CodeChanged, Session
+from wpsgraph.vocab import DEFAULT_BASE
+
+
+@main.command("watch")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The curated data folder [default: ROOT/data].",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Where to write the dumps and the site (replaced only on success).",
+)
+@click.option(
+    "--base-url",
+    default=DEFAULT_BASE,
+    show_default=True,
+    help="The base of every IRI (for a deployment under another domain).",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.05),
+    default=0.5,
+    show_default=True,
+    help="Seconds between two looks at the files.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The cache folder [default: ROOT/.wpsgraph-cache].",
+)
+@click.option(
+    "--builds",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stop after this many builds (for scripts); exit status 1 if the last failed.",
+)
+@click.pass_context
+def watch_cmd(
+    ctx: click.Context,
+    data: Path | None,
+    out: Path,
+    base_url: str,
+    interval: float,
+    cache_dir: Path | None,
+    builds: int | None,
+) -> None:
+    """Build to OUT, then again whenever a file of the project changes, until Ctrl-C.
+
+    The store and the site graph stay in memory: after a plan file changed, only that
+    plan is imported, linked and validated again and replaced in both, and only the
+    pages whose content changed are written (what is written is what 'wpsgraph build'
+    writes). A change to the reference data, the ontology or the shapes, or a plan file
+    added or removed, makes a full build. A failed build prints its errors and keeps the
+    previous output; fix the file and save it again. Uses the cache (ROOT/.wpsgraph-cache).
+    """
+    project = project_of(ctx, data)
+    session = Session(project, out, project.root / ".wpsgraph-cache", base=base_url, log=click.echo)
+    seen: dict[str, tuple[int, int]] | None = None
+    done, failed = 0, False
+    try:
+        while builds is None or done < builds:
+            now = _snapshot(project)
+            if now == seen:
+                time.sleep(interval)
+                continue
+            seen = now
+            failed = not _build(session)
+            done += 1
+            if builds is None or done < builds:
+                click.echo(f"watching {project.data} for changes (Ctrl-C to stop)")
+    except KeyboardInterrupt:
+        click.echo("stopped")
+        return
+    if failed:
+        raise SystemExit(1)
+
+
+def _build(session: Session) -> bool:
+    """One build of the session, its summary or its errors printed; whether it worked."""
+    try:
+        result = session.build()
+    except CodeChanged as exc:
+        fail(f"error: {exc}")
+    except DataError as exc:
+        click.echo(str(exc), err=True)
+    except ValidationFailed as exc:
+        click.echo(exc.report.text(), err=True)
+    except WpsgraphError as exc:
+        click.echo(f"error: {exc}", err=True)
+    else:
+        how = f"replaced {', '.join(session.patched)} in place" if session.patched else "full build"
+        summary(result)
+        click.echo(f"{how}; site: open {(session.out / 'site' / 'index.html').resolve()}")
+        return True
+    click.echo("the previous output is kept", err=True)
+    return False
+
+
+def _snapshot(project: Project) -> dict[str, tuple[int, int]]:
+    """Each file of the project a build reads, with its time and size."""
+    found = {}
+    for folder in (project.data, project.ontology, project.shapes, project.queries, project.site):
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                if path.is_file():
+                    stat = path.stat()
+                    found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return found
