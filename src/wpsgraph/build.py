@@ -5,8 +5,6 @@ The library never assumes the current directory: a :class:`Project` names every 
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -14,16 +12,14 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
 from wpsgraph.cache import PlanCache, shared_digest
-from wpsgraph.dumps import write_dumps
 from wpsgraph.errors import WpsgraphError
 from wpsgraph.importer import ImportedPlan
-from wpsgraph.output import swap
-from wpsgraph.pieces import PieceCache
+from wpsgraph.output import write_output
 from wpsgraph.reference import Located, Reference, load_reference
 from wpsgraph.revalidate import validate_with_cache
 from wpsgraph.store import fill, load_turtle_quads, open_store
@@ -31,9 +27,6 @@ from wpsgraph.themes import Themes, load_themes
 from wpsgraph.validate import ValidationReport, validate
 from wpsgraph.vocab import DEFAULT_BASE, Iris
 from wpsgraph.workers import import_and_link
-
-if TYPE_CHECKING:
-    from wpsgraph.site.prelude import Prelude
 
 T = TypeVar("T")
 
@@ -347,99 +340,3 @@ def build(
         write_output(result, project, out, prelude, log=log, cache=cache)
     result.timings["total"] = time.perf_counter() - started
     return result
-
-
-def write_output(
-    result: BuildResult,
-    project: Project,
-    out: Path,
-    prelude: Prelude | None,
-    *,
-    log: Callable[[str], None] = lambda _: None,
-    cache: Path | None = None,
-) -> None:
-    """The dumps and (with a ``prelude``, see :mod:`wpsgraph.site.prelude`) the site of a
-    built graph, written into a temporary folder beside ``out`` and swapped in only when
-    all of it succeeded."""
-    from wpsgraph.site import build_site
-    from wpsgraph.site.render import compiled_templates
-    from wpsgraph.site.reuse import SiteReuse, site_code_digest
-
-    site = prelude is not None
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    reuse = None
-    try:
-        compiled = None
-        if site and cache is not None:
-            code = site_code_digest(project.site / "templates", project.site / "static")
-            compiled = compiled_templates(cache, code)
-            if result.plan_keys:
-                reuse = SiteReuse.load(out, result.plan_keys, code, result.shared_key)
-                reuse.count_ahead()  # while the dumps are written
-        timer = _Timer(result.timings)
-        pieces = PieceCache(cache / "dumps") if cache is not None else None
-        dumps = timer.run(
-            "dumps",
-            lambda: write_dumps(
-                result.store,
-                tmp,
-                result.ids,
-                compress=site,  # the site serves a gzip copy of each
-                keys=_graph_keys(result),
-                cache=pieces,
-                own=_graph_owners(result),
-                stores=result.dump_stores,
-            ),
-        )
-        if prelude is not None:
-            # the site carries its own dumps (and gzip copies), for a static host
-            pages = timer.run(
-                "site",
-                lambda: build_site(
-                    result,
-                    project,
-                    tmp / "site",
-                    dumps=dumps,
-                    reuse=reuse,
-                    prelude=prelude,
-                    compiled=compiled,
-                ),
-            )
-            if reuse is not None:
-                reuse.save(tmp)
-                result.site_reused = sorted(reuse.plans)
-                result.site_shared_reused = reuse.shared_taken
-            log(f"site: {pages} pages")
-        swap(tmp, out)
-    except BaseException:
-        if reuse is not None:
-            reuse.restore()  # folders moved from the previous site go back
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _graph_keys(result: BuildResult) -> dict[str, str]:
-    """Each named graph's IRI with the cache key its content depends on (none without a
-    cache): a plan's and its links' the plan's key, reference data's and the ontology's
-    the shared one."""
-    if not result.shared_key:
-        return {}
-    ids = result.ids
-    keys = {ids.graph(name).value: result.shared_key for name in ("ontology", "reference")}
-    for plan_id, key in result.plan_keys.items():
-        keys[ids.plan_graph(plan_id).value] = key
-        keys[ids.links_graph(plan_id).value] = key
-    return keys
-
-
-def _graph_owners(result: BuildResult) -> dict[str, str]:
-    """Each plan's two graphs with the plan's IRI, under which are the resources they
-    own (for the merged N-Triples, see :func:`wpsgraph.dumps.write_dumps`)."""
-    ids = result.ids
-    owners = {}
-    for plan in result.plans:
-        for graph in (ids.plan_graph(plan.plan_id), ids.links_graph(plan.plan_id)):
-            owners[graph.value] = ids.plan(plan.plan_id).value
-    return owners

@@ -1,12 +1,24 @@
-"""The build's output put in place atomically: written beside ``out``, swapped in with two
-renames, and the previous tree removed afterwards by a process of its own."""
+"""The build's output: the dumps and the site of a built graph written beside ``out``,
+put in place atomically (swapped in with two renames), and the previous tree removed
+afterwards by a process of its own."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wpsgraph.dumps import write_dumps
+from wpsgraph.pieces import PieceCache
+
+if TYPE_CHECKING:
+    from wpsgraph.build import BuildResult, Project
+    from wpsgraph.site.prelude import Prelude
 
 
 def swap(new: Path, out: Path) -> None:
@@ -56,3 +68,96 @@ def wait_for_removals() -> float:
     while _REMOVERS:
         _REMOVERS.pop().wait()
     return time.perf_counter() - started
+
+
+def write_output(
+    result: BuildResult,
+    project: Project,
+    out: Path,
+    prelude: Prelude | None,
+    *,
+    log: Callable[[str], None] = lambda _: None,
+    cache: Path | None = None,
+) -> None:
+    """The dumps and (with a ``prelude``, see :mod:`wpsgraph.site.prelude`) the site of a
+    built graph, written into a temporary folder beside ``out`` and swapped in only when
+    all of it succeeded."""
+    from wpsgraph.site import build_site
+    from wpsgraph.site.render import compiled_templates
+    from wpsgraph.site.reuse import SiteReuse, site_code_digest
+
+    site = prelude is not None
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    reuse = None
+    try:
+        compiled = None
+        if site and cache is not None:
+            code = site_code_digest(project.site / "templates", project.site / "static")
+            compiled = compiled_templates(cache, code)
+            if result.plan_keys:
+                reuse = SiteReuse.load(out, result.plan_keys, code, result.shared_key)
+                reuse.count_ahead()  # while the dumps are written
+        pieces = PieceCache(cache / "dumps") if cache is not None else None
+        started = time.perf_counter()
+        dumps = write_dumps(
+            result.store,
+            tmp,
+            result.ids,
+            compress=site,  # the site serves a gzip copy of each
+            keys=_graph_keys(result),
+            cache=pieces,
+            own=_graph_owners(result),
+            stores=result.dump_stores,
+        )
+        result.timings["dumps"] = result.timings.get("dumps", 0.0) + time.perf_counter() - started
+        if prelude is not None:
+            # the site carries its own dumps (and gzip copies), for a static host
+            started = time.perf_counter()
+            pages = build_site(
+                result,
+                project,
+                tmp / "site",
+                dumps=dumps,
+                reuse=reuse,
+                prelude=prelude,
+                compiled=compiled,
+            )
+            result.timings["site"] = result.timings.get("site", 0.0) + time.perf_counter() - started
+            if reuse is not None:
+                reuse.save(tmp)
+                result.site_reused = sorted(reuse.plans)
+                result.site_shared_reused = reuse.shared_taken
+            log(f"site: {pages} pages")
+        swap(tmp, out)
+    except BaseException:
+        if reuse is not None:
+            reuse.restore()  # folders moved from the previous site go back
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _graph_keys(result: BuildResult) -> dict[str, str]:
+    """Each named graph's IRI with the cache key its content depends on (none without a
+    cache): a plan's and its links' the plan's key, reference data's and the ontology's
+    the shared one."""
+    if not result.shared_key:
+        return {}
+    ids = result.ids
+    keys = {ids.graph(name).value: result.shared_key for name in ("ontology", "reference")}
+    for plan_id, key in result.plan_keys.items():
+        keys[ids.plan_graph(plan_id).value] = key
+        keys[ids.links_graph(plan_id).value] = key
+    return keys
+
+
+def _graph_owners(result: BuildResult) -> dict[str, str]:
+    """Each plan's two graphs with the plan's IRI, under which are the resources they
+    own (for the merged N-Triples, see :func:`wpsgraph.dumps.write_dumps`)."""
+    ids = result.ids
+    owners = {}
+    for plan in result.plans:
+        for graph in (ids.plan_graph(plan.plan_id), ids.links_graph(plan.plan_id)):
+            owners[graph.value] = ids.plan(plan.plan_id).value
+    return owners

@@ -23,16 +23,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from wpsgraph.build import (
-    BuildResult,
-    Project,
-    ValidationFailed,
-    build_graph,
-    write_output,
-)
+from wpsgraph.build import BuildResult, Project, ValidationFailed, build_graph
 from wpsgraph.cache import PlanCache, shared_digest
 from wpsgraph.errors import WpsgraphError
 from wpsgraph.importer import ImportedPlan
+from wpsgraph.output import write_output
 from wpsgraph.revalidate import validate_with_cache
 from wpsgraph.site.graph import Graph, collector_paused
 from wpsgraph.site.patch import replace_plan
