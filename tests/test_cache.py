@@ -69,6 +69,28 @@ def test_a_broken_plan_is_never_served_from_the_cache(fixture_copy: Path, tmp_pa
         build_graph(project, cache=cache)
 
 
+def test_a_plan_whose_source_document_is_gone_is_not_served_from_the_cache(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    """The importer requires a plan's source document in data/sources/: the key covers
+    which documents are there, so a plan read back from the cache fails as an imported one
+    does once its document is removed (and is served again once it is back)."""
+    import pytest
+
+    from wpsgraph.errors import DataError
+
+    project, cache = Project(REPO, data_dir=fixture_copy), tmp_path / "cache"
+    build_graph(project, cache=cache)
+    assert build_graph(project, cache=cache).reused == 1
+    document = fixture_copy / "sources" / "fixture.txt"
+    kept = document.read_bytes()
+    document.unlink()
+    with pytest.raises(DataError, match=r"no source document 'fixture\.txt'"):
+        build_graph(project, cache=cache)
+    document.write_bytes(kept)
+    assert build_graph(project, cache=cache).reused == 1
+
+
 def _results(report: object) -> set[tuple[object, ...]]:
     return {(r.severity, r.node, r.message, r.focus) for r in report.results}  # type: ignore[attr-defined]
 

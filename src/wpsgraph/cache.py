@@ -5,9 +5,9 @@ plan; the others are read back as N-Quads bytes, which the store loads as they a
 Python object per quad), with their validation results. The key of a
 plan covers its own file and everything shared that could change its triples or its
 results: the reference data (including the theme rules), the ontology, the shapes and
-checks, the base IRI and the code of the package. A key that misses an
-input would let the cache go stale, so the shared part hashes whole folders, not a list
-of known files.
+checks, which source documents are in data/sources/, the base IRI and the code of the
+package. A key that misses an input would let the cache go stale, so the shared part
+hashes whole folders, not a list of known files.
 """
 
 from __future__ import annotations
@@ -35,6 +35,12 @@ def shared_digest(data: Path, ontology: Path, shapes: Path, base: str) -> str:
     for folder in (data / "reference", ontology, shapes):
         if folder.is_dir():
             hash_tree(h, folder)
+    # the importer requires each plan's source document in data/sources/: which documents
+    # are there (their names; a plan's triples do not depend on their text)
+    sources = data / "sources"
+    if sources.is_dir():
+        for path in sorted(p for p in sources.rglob("*") if p.is_file()):
+            h.update(b"source " + str(path.relative_to(sources)).encode())
     # every module of the package (the site has its own digest, wpsgraph.site.reuse): a
     # list of "the modules that make triples" would go stale the day a module is added
     for path in sorted(Path(__file__).parent.glob("*.py")):
