@@ -124,19 +124,22 @@ def test_actions_added_and_removed_in_a_session(fixture_copy: Path, tmp_path: Pa
     assert s.patched == [PLAN] and not s.regrouped
     assert s.graph is not None
     assert _same_graph(s.graph, Graph(result.quads(), s.graph.id_base)) == []
+    assert f"{PLAN}/action/1-c" in " ".join(s.graph.res)
+    assert not any(f"{PLAN}/action/1-a" in iri for iri in s.graph.res)
+    assert _tree(tmp_path / "dist") == _fresh(project, tmp_path, "edited")
     second.write_text(text)  # and back
     result = s.build()
     assert s.patched == [PLAN] and not s.regrouped
     assert _same_graph(s.graph, Graph(result.quads(), s.graph.id_base)) == []
-    assert _tree(tmp_path / "dist") == _fresh(project, tmp_path, "full")
+    assert _tree(tmp_path / "dist") == _fresh(project, tmp_path, "back")
 
 
 def test_a_bad_edit_in_a_session_leaves_the_output_and_the_session(
     fixture_copy: Path, tmp_path: Path
 ) -> None:
-    """A plan file the importer rejects, then one that breaks a shape: each raises with
-    the file and line, leaves the output as it was, and the next good edit builds what a
-    fresh build does."""
+    """A plan file the importer rejects (an unknown resolution, then malformed YAML):
+    each raises with the file, leaves the output as it was, and the next good edit
+    builds what a fresh build does."""
     second = second_plan(fixture_copy)
     project = Project(REPO, data_dir=fixture_copy)
     s = Session(project, tmp_path / "dist", tmp_path / "cache")

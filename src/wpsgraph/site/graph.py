@@ -150,7 +150,7 @@ class Graph:
 
     def local(self) -> tuple[Resource, ...]:
         """The resources with a page of their own (published, with triples of their own),
-        found once: the graph does not change once grouped."""
+        found once (until :meth:`forget`)."""
         if self._local is None:
             self._local = tuple(r for r in self.res.values() if self._published(r))
         return self._local
