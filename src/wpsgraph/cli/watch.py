@@ -85,6 +85,7 @@ def watch_cmd(
             seen = now
             failed = not _build(session)
             done += 1
+            session.settle()  # while the curator edits, not inside the next build
             if builds is None or done < builds:
                 click.echo(f"watching {project.data} for changes (Ctrl-C to stop)")
     except KeyboardInterrupt:
