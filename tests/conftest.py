@@ -91,6 +91,17 @@ def corpus_store() -> ox.Store:
     return build_graph(project, plan_files=files).store
 
 
+# edits of every part of a plan, each an (old, new) replacement in a plan file: the
+# incremental builds (site, session) must give what a full build gives after any of them
+PLAN_EDITS = {
+    "plan title": ("title: National Action Plan on", "title: The National Action Plan on"),
+    "plan label": ("short_title: Fixtureland NAP", "short_title: Fixtureland plan"),
+    "actors of an action": ("actors: [fx-justice]", "actors: [fx-defence]"),
+    "objective title": ("title: Protection", "title: Protection and relief"),
+    "indicator wording": ("Number of cases", "Number of cases heard"),
+}
+
+
 def second_plan(data: Path) -> Path:
     """A second plan in a fixture copy: fx-nap-2020 again as fx-nap-2021."""
     plan = data / "plans" / "fx-nap-2020.yaml"

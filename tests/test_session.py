@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import REPO, second_plan
+from conftest import PLAN_EDITS, REPO, second_plan
 
 from wpsgraph import session as session_module
 from wpsgraph.build import Project, ValidationFailed, build
@@ -56,11 +56,8 @@ def _fresh(project: Project, tmp_path: Path, name: str) -> dict[str, bytes]:
 
 
 EDITS = {
+    **PLAN_EDITS,
     "action wording": ("Fund women's organisations", "Fund women's organisations and networks"),
-    "actors of an action": ("actors: [fx-justice]", "actors: [fx-defence]"),
-    "objective title": ("title: Protection", "title: Protection and relief"),
-    "indicator wording": ("Number of cases", "Number of cases heard"),
-    "plan label": ("short_title: Fixtureland NAP", "short_title: Fixtureland plan"),
 }
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, second_plan
+from conftest import PLAN_EDITS, REPO, second_plan
 from markupsafe import escape
 
 from wpsgraph.build import Project, build
@@ -362,16 +362,7 @@ def test_query_downloads_are_written_anew_when_the_code_changed(
     assert [f for f, a, b in zip(downloads, was, now, strict=True) if a == b] == []
 
 
-EDITS = {
-    "plan title": ("title: National Action Plan on", "title: The National Action Plan on"),
-    "plan label": ("short_title: Fixtureland NAP", "short_title: Fixtureland plan"),
-    "actors of an action": ("actors: [fx-justice]", "actors: [fx-defence]"),
-    "objective title": ("title: Protection", "title: Protection and relief"),
-    "indicator wording": ("Number of cases", "Number of cases heard"),
-}
-
-
-@pytest.mark.parametrize("edit", sorted(EDITS))
+@pytest.mark.parametrize("edit", sorted(PLAN_EDITS))
 def test_an_incremental_site_is_the_full_site_after_any_edit(
     edit: str, fixture_copy: Path, tmp_path: Path
 ) -> None:
@@ -383,7 +374,7 @@ def test_an_incremental_site_is_the_full_site_after_any_edit(
     # a first change of the plan, after which it is described by digests (see above)
     second.write_text(second.read_text().replace("Fund women's", "Fund all women's"))
     build(project, out, cache=cache)
-    old, new = EDITS[edit]
+    old, new = PLAN_EDITS[edit]
     text = second.read_text()
     assert old in text
     second.write_text(text.replace(old, new, 1))

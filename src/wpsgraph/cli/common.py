@@ -14,6 +14,27 @@ import click
 from wpsgraph import __version__
 from wpsgraph.build import Project, ValidationFailed
 from wpsgraph.errors import DataError, WpsgraphError
+from wpsgraph.vocab import DEFAULT_BASE
+
+# the options several commands share
+DATA = click.option(
+    "--data",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The curated data folder [default: ROOT/data].",
+)
+OUT = click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Where to write the dumps and the site (replaced only on success).",
+)
+BASE_URL = click.option(
+    "--base-url",
+    default=DEFAULT_BASE,
+    show_default=True,
+    help="The base of every IRI (for a deployment under another domain).",
+)
 
 
 def fail(message: str) -> None:

@@ -10,30 +10,15 @@ from pathlib import Path
 import click
 
 from wpsgraph.build import BuildResult, build, build_graph
-from wpsgraph.cli.common import guard, main, project_of
+from wpsgraph.cli.common import BASE_URL, DATA, OUT, guard, main, project_of
 from wpsgraph.store import DUMP_FORMATS, DUMP_NAME, export
 from wpsgraph.vocab import DEFAULT_BASE
 
 
 @main.command("build")
-@click.option(
-    "--data",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="The curated data folder [default: ROOT/data].",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Where to write the dumps and the site (replaced only on success).",
-)
-@click.option(
-    "--base-url",
-    default=DEFAULT_BASE,
-    show_default=True,
-    help="The base of every IRI (for a deployment under another domain).",
-)
+@DATA
+@OUT
+@BASE_URL
 @click.option("--no-site", is_flag=True, help="Write the dumps only.")
 @click.option(
     "--cache/--no-cache",
@@ -86,11 +71,7 @@ def summary(result: BuildResult) -> None:
 
 @main.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option(
-    "--data",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="The curated data folder [default: ROOT/data].",
-)
+@DATA
 @click.option("--quiet", "-q", is_flag=True, help="Print violations only, not warnings.")
 @click.option(
     "--validator",
@@ -172,11 +153,7 @@ def evaluate_cmd(ctx: click.Context, gold: Path, split: str, show_errors: bool) 
     help="Write to this file [default: standard output].",
 )
 @click.option("--base-url", default=DEFAULT_BASE, show_default=True)
-@click.option(
-    "--data",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="The curated data folder [default: ROOT/data].",
-)
+@DATA
 @click.pass_context
 @guard
 def export_cmd(

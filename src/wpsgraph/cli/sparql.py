@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from wpsgraph.build import Project, build_graph
-from wpsgraph.cli.common import guard, main, project_of
+from wpsgraph.cli.common import DATA, guard, main, project_of
 from wpsgraph.query import list_queries, load_query, run_query
 from wpsgraph.remote import Endpoint, PublishError, check_url, publish, run_query_remote
 from wpsgraph.results import FORMATS
@@ -181,11 +181,7 @@ def queries_cmd(ctx: click.Context) -> None:
 @_remote_options
 @click.option("--prune", is_flag=True, help="Delete our graphs the build no longer has.")
 @click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
-@click.option(
-    "--data",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="The curated data folder [default: ROOT/data].",
-)
+@DATA
 @click.option("--base-url", default=DEFAULT_BASE, show_default=True)
 @click.pass_context
 @guard

@@ -9,32 +9,16 @@ from pathlib import Path
 import click
 
 from wpsgraph.build import Project, ValidationFailed
-from wpsgraph.cli.common import fail, main, project_of
+from wpsgraph.cli.common import BASE_URL, DATA, OUT, fail, main, project_of
 from wpsgraph.cli.graph import summary
 from wpsgraph.errors import DataError, WpsgraphError
 from wpsgraph.session import CodeChanged, Session
-from wpsgraph.vocab import DEFAULT_BASE
 
 
 @main.command("watch")
-@click.option(
-    "--data",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="The curated data folder [default: ROOT/data].",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Where to write the dumps and the site (replaced only on success).",
-)
-@click.option(
-    "--base-url",
-    default=DEFAULT_BASE,
-    show_default=True,
-    help="The base of every IRI (for a deployment under another domain).",
-)
+@DATA
+@OUT
+@BASE_URL
 @click.option(
     "--interval",
     type=click.FloatRange(min=0.05),
