@@ -358,3 +358,27 @@ def test_wpsgraph_watch_builds_after_each_edit(fixture_copy: Path, tmp_path: Pat
     errors = watch.stderr.read()
     assert f"{PLAN}.yaml" in errors and "unscr-9999" in errors and "previous output" in errors
     assert _tree(out) == before
+
+
+def test_a_plan_not_replaced_in_place_is_grouped_again(
+    fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where replace_plan cannot keep the load order (it returns False, leaving the graph
+    half-changed), the session groups the site graph again from every quad: slower, and
+    the same output."""
+    second = second_plan(fixture_copy)
+    project = Project(REPO, data_dir=fixture_copy)
+    s = Session(project, tmp_path / "dist", tmp_path / "cache")
+    s.build()
+
+    def refused(graph: Graph, *args: object) -> bool:
+        graph.res.clear()  # as a half-done replacement could leave it
+        return False
+
+    monkeypatch.setattr(session_module, "replace_plan", refused)
+    second.write_text(second.read_text().replace("Fund women's", "Fund all women's", 1))
+    result = s.build()
+    assert s.regrouped and s.patched == [PLAN]
+    assert s.graph is not None
+    assert _same_graph(s.graph, Graph(result.quads(), s.graph.id_base)) == []
+    assert _tree(tmp_path / "dist") == _fresh(project, tmp_path, "full")
