@@ -382,3 +382,43 @@ def test_a_plan_not_replaced_in_place_is_grouped_again(
     assert s.graph is not None
     assert _same_graph(s.graph, Graph(result.quads(), s.graph.id_base)) == []
     assert _tree(tmp_path / "dist") == _fresh(project, tmp_path, "full")
+
+
+def test_two_plans_edited_at_once_in_a_session(fixture_copy: Path, tmp_path: Path) -> None:
+    """Both plans changed before the next build: both are imported, validated and
+    replaced (in place where the store allows it, else by grouping again), and the output
+    is what a fresh build writes."""
+    second = second_plan(fixture_copy)
+    first = fixture_copy / "plans" / "fx-nap-2020.yaml"
+    project = Project(REPO, data_dir=fixture_copy)
+    s = Session(project, tmp_path / "dist", tmp_path / "cache")
+    s.build()
+    for plan, (old, new) in (
+        (first, PLAN_EDITS["actors of an action"]),
+        (second, EDITS["action wording"]),
+    ):
+        plan.write_text(plan.read_text().replace(old, new, 1))
+    result = s.build()
+    assert sorted(s.patched) == ["fx-nap-2020", PLAN]
+    assert sorted(result.revalidated) == ["fx-nap-2020", PLAN]
+    assert s.graph is not None
+    assert _same_graph(s.graph, Graph(result.quads(), s.graph.id_base)) == []
+    assert _tree(tmp_path / "dist") == _fresh(project, tmp_path, "full")
+
+
+def test_a_referrer_the_store_no_longer_holds_refuses_the_replacement() -> None:
+    """Two plans changed: while the first is replaced in the graph, the store already
+    holds the second's new quads. Where placing the first's referrers needs a triple of
+    the second's that is gone, replace_plan says it cannot (and the session groups the
+    graph again), rather than guess."""
+    shared = [ox.Quad(_iri("t"), P, ox.Literal("theme"))]
+    a = _plan("a", (_iri("plan/a/1"), Q, _iri("t")))
+    b = _plan("b", (_iri("plan/b/1"), P, _iri("t")))
+    c = _plan("c", (_iri("plan/c/1"), P, _iri("t")))
+    new_a = _plan("a", (_iri("plan/a/1"), Q, _iri("t")), (_iri("plan/a/1"), P, _iri("t")))
+    new_c = _plan("c", (_iri("plan/c/2"), P, _iri("t")))
+    graph, store = _graph_of(_parts(shared, {"a": a, "b": b, "c": c}))
+    for name, quads in (("a", new_a), ("c", new_c)):
+        store.remove_graph(ox.NamedNode(f"https://example.org/graph/{name}"))
+        store.extend(quads)
+    assert not replace_plan(graph, "a", a, new_a, store, _rank)

@@ -53,10 +53,13 @@ def replace_plan(
     if places is None:
         return False
     added, first_seen = _add(graph, new)
-    for key in places.keys() | added.keys():
-        _put_back(graph, key, places.get(key, -1), added.get(key, []), store, rank, own)
-    for o in {o for o, _ in places} | {o for o, _ in added}:
-        _order_properties(graph.res[o], after, first_seen, store, rank, own)
+    try:
+        for key in places.keys() | added.keys():
+            _put_back(graph, key, places.get(key, -1), added.get(key, []), store, rank, own)
+        for o in {o for o, _ in places} | {o for o, _ in added}:
+            _order_properties(graph.res[o], after, first_seen, store, rank, own)
+    except _Refused:
+        return False
     res = graph.res
     for iri in before | {o for o, _ in places}:
         r = res.get(iri)
@@ -187,10 +190,18 @@ def _place(entries: list[str], o: str, p: str, store: ox.Store, rank: Rank, own:
     return lo
 
 
+class _Refused(Exception):
+    """The graph cannot be brought to a fresh grouping's orders in place."""
+
+
 def _triple_rank(s: str, p: str, o: str, store: ox.Store, rank: Rank) -> int:
-    """The place in the load order of the first graph holding the triple."""
+    """The place in the load order of the first graph holding the triple (refused when
+    the store no longer holds it: another plan replaced in the store, not yet here)."""
     quads = store.quads_for_pattern(NamedNode(s), NamedNode(p), NamedNode(o), None)
-    return min(rank(q.graph_name) for q in quads)
+    found = min((rank(q.graph_name) for q in quads), default=None)
+    if found is None:
+        raise _Refused
+    return found
 
 
 def _order_properties(
