@@ -4,6 +4,7 @@ the same files writes, and its site graph what a fresh grouping makes, in every 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -336,6 +337,13 @@ def test_wpsgraph_watch_builds_after_each_edit(fixture_copy: Path, tmp_path: Pat
     )
     assert watch.stdout is not None and watch.stderr is not None
 
+    def save(text: str) -> None:
+        """As an editor saves: written beside, then put in place at once (the command
+        would otherwise see the file half-written, and build twice)."""
+        draft = tmp_path / "draft.yaml"
+        draft.write_text(text)
+        os.replace(draft, second)
+
     def until_watching() -> list[str]:
         lines = []
         while not (line := watch.stdout.readline()).startswith("watching"):  # type: ignore[union-attr]
@@ -346,12 +354,12 @@ def test_wpsgraph_watch_builds_after_each_edit(fixture_copy: Path, tmp_path: Pat
     try:
         assert any(line.startswith("full build") for line in until_watching())
         text = second.read_text()
-        second.write_text(text.replace("Fund women's", "Fund all women's", 1))
+        save(text.replace("Fund women's", "Fund all women's", 1))
         assert any(f"replaced {PLAN} in place" in line for line in until_watching())
         page = out / "site" / "id" / "plan" / PLAN / "action" / "1-b.html"
         assert "Fund all women" in page.read_text()
         before = _tree(out)
-        second.write_text(text.replace("instrument: unscr-1820", "instrument: unscr-9999", 1))
+        save(text.replace("instrument: unscr-1820", "instrument: unscr-9999", 1))
         assert watch.wait(timeout=120) == 1
     finally:
         watch.kill()
@@ -422,3 +430,18 @@ def test_a_referrer_the_store_no_longer_holds_refuses_the_replacement() -> None:
         store.remove_graph(ox.NamedNode(f"https://example.org/graph/{name}"))
         store.extend(quads)
     assert not replace_plan(graph, "a", a, new_a, store, _rank)
+
+
+def test_a_build_with_no_plan_changed_writes_the_same_output(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    """A build set off by a file that changed nothing a plan depends on (a file saved
+    unchanged, a template edited) imports nothing, and writes the output again."""
+    project = Project(REPO, data_dir=fixture_copy)
+    s = Session(project, tmp_path / "dist", tmp_path / "cache")
+    s.build()
+    before = _tree(tmp_path / "dist")
+    result = s.build()
+    assert s.patched == [] and not s.regrouped
+    assert result.revalidated == [] and result.reused == len(result.plans)
+    assert _tree(tmp_path / "dist") == before

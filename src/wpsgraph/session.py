@@ -35,7 +35,7 @@ from wpsgraph.site.patch import replace_plan
 from wpsgraph.site.prelude import Prelude
 from wpsgraph.store import open_store
 from wpsgraph.vocab import DEFAULT_BASE, Iris
-from wpsgraph.workers import import_and_link
+from wpsgraph.workers import Imported, import_and_link
 
 
 class CodeChanged(WpsgraphError):
@@ -128,8 +128,18 @@ class Session:
         cache = PlanCache(self.cache, before.shared_key)
         timings: dict[str, float] = {}
         old = {p.file: p for p in before.plans}
-        imported = import_and_link(
-            changed, self.project.data, before.reference, before.themes, before.ids, cache, timings
+        imported = (
+            import_and_link(
+                changed,
+                self.project.data,
+                before.reference,
+                before.themes,
+                before.ids,
+                cache,
+                timings,
+            )
+            if changed
+            else Imported([], {})  # no plan changed (a template, a query …): output only
         )
         if any(p.plan_id != old[p.file].plan_id for p in imported.plans):
             return self._full()  # a plan's id changed: its pages move
@@ -145,7 +155,13 @@ class Session:
             _swap_in_store(store, before, was, now, links)
         timings["store"] = time.perf_counter() - started
         try:
-            result = self._checked(before, plans, imported.plans, links, cache, timings)
+            result = (
+                self._checked(before, plans, imported.plans, links, cache, timings)
+                if swapped
+                else dataclasses.replace(
+                    before, timings=timings, reused=len(plans), revalidated=[], site_reused=[]
+                )
+            )
         except BaseException:
             for was, now in swapped:  # the store as it was: the session goes on
                 _swap_in_store(store, before, now, was, before.links)

@@ -58,7 +58,7 @@ def watch_cmd(
     """
     project = project_of(ctx, data)
     session = Session(project, out, project.root / ".wpsgraph-cache", base=base_url, log=click.echo)
-    seen: dict[str, tuple[int, int]] | None = None
+    seen: dict[str, tuple[int, int, int]] | None = None
     done, failed = 0, False
     try:
         while builds is None or done < builds:
@@ -100,13 +100,14 @@ def _build(session: Session) -> bool:
     return False
 
 
-def _snapshot(project: Project) -> dict[str, tuple[int, int]]:
-    """Each file of the project a build reads, with its time and size."""
+def _snapshot(project: Project) -> dict[str, tuple[int, int, int]]:
+    """Each file of the project a build reads, with its time, size and inode (a file
+    saved by replacing it has another)."""
     found = {}
     for folder in (project.data, project.ontology, project.shapes, project.queries, project.site):
         if folder.is_dir():
             for path in folder.rglob("*"):
                 if path.is_file():
                     stat = path.stat()
-                    found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+                    found[str(path)] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     return found
