@@ -15,10 +15,11 @@ the caller must then group it again from every quad.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import cast
 
 import pyoxigraph as ox
 
-from wpsgraph.site.graph import Graph, Resource
+from wpsgraph.site.graph import Graph, Resource, Term
 
 NamedNode = ox.NamedNode
 Rank = Callable[[ox.NamedNode | ox.BlankNode | ox.DefaultGraph], int]
@@ -129,7 +130,7 @@ def _add(
         r = res.get(sv)
         if r is None:
             r = res[sv] = Resource(sv)
-        o = q.object
+        o = cast(Term, q.object)  # never an RDF-star triple in a build
         p = q.predicate.value
         values = r.out.get(p)
         if values is None:
