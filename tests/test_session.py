@@ -355,7 +355,7 @@ def test_wpsgraph_watch_builds_after_each_edit(fixture_copy: Path, tmp_path: Pat
         assert any(line.startswith("full build") for line in until_watching())
         text = second.read_text()
         save(text.replace("Fund women's", "Fund all women's", 1))
-        assert any(f"replaced {PLAN} in place" in line for line in until_watching())
+        assert any(f"replaced {PLAN} (in place)" in line for line in until_watching())
         page = out / "site" / "id" / "plan" / PLAN / "action" / "1-b.html"
         assert "Fund all women" in page.read_text()
         before = _tree(out)
@@ -445,3 +445,20 @@ def test_a_build_with_no_plan_changed_writes_the_same_output(
     assert s.patched == [] and not s.regrouped
     assert result.revalidated == [] and result.reused == len(result.plans)
     assert _tree(tmp_path / "dist") == before
+
+
+def test_watch_looks_past_a_file_gone_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor's short-lived file (a swap file) may be listed, seen as a file, and gone
+    before its time and size are read: here a link to nothing, listed, and taken for a
+    file by every test of one. The command goes on; the files that are there are seen."""
+    from wpsgraph.cli.watch import _snapshot
+
+    data = tmp_path / "data"
+    (data / "plans").mkdir(parents=True)
+    (data / "plans" / "a.yaml").write_text("id: a\n")
+    (data / "plans" / ".a.yaml.swp").symlink_to(tmp_path / "gone")
+    monkeypatch.setattr(Path, "is_file", lambda self: True)
+    found = _snapshot(Project(tmp_path / "root", data_dir=data))
+    assert list(found) == [str(data / "plans" / "a.yaml")]

@@ -3,8 +3,10 @@ graph kept in memory between builds (see :mod:`wpsgraph.session`)."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
+from stat import S_ISREG as stat_is_file
 
 import click
 
@@ -92,12 +94,19 @@ def _build(session: Session) -> bool:
     except WpsgraphError as exc:
         click.echo(f"error: {exc}", err=True)
     else:
-        how = f"replaced {', '.join(session.patched)} in place" if session.patched else "full build"
         summary(result)
-        click.echo(f"{how}; site: open {(session.out / 'site' / 'index.html').resolve()}")
+        click.echo(f"{_how(session)}; site: open {(session.out / 'site' / 'index.html').resolve()}")
         return True
     click.echo("the previous output is kept", err=True)
     return False
+
+
+def _how(session: Session) -> str:
+    """What the session's last build did."""
+    if not session.patched:
+        return "full build" if session.regrouped else "no plan changed: output written again"
+    how = "site graph grouped again" if session.regrouped else "in place"
+    return f"replaced {', '.join(session.patched)} ({how})"
 
 
 def _snapshot(project: Project) -> dict[str, tuple[int, int, int]]:
@@ -107,7 +116,10 @@ def _snapshot(project: Project) -> dict[str, tuple[int, int, int]]:
     for folder in (project.data, project.ontology, project.shapes, project.queries, project.site):
         if folder.is_dir():
             for path in folder.rglob("*"):
-                if path.is_file():
+                # an editor's short-lived files (a swap file, a test write) may be gone
+                # between the listing and the look
+                with contextlib.suppress(FileNotFoundError):
                     stat = path.stat()
-                    found[str(path)] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+                    if stat_is_file(stat.st_mode):
+                        found[str(path)] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     return found
