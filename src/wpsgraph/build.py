@@ -12,7 +12,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -27,6 +27,9 @@ from wpsgraph.themes import Themes, load_themes
 from wpsgraph.validate import ValidationReport, validate
 from wpsgraph.vocab import DEFAULT_BASE, Iris
 from wpsgraph.workers import import_and_link
+
+if TYPE_CHECKING:
+    from wpsgraph.site.graph import Graph
 
 T = TypeVar("T")
 
@@ -324,10 +327,25 @@ def build(
     Everything is written to a temporary folder beside ``out`` and swapped in only when
     all of it succeeded, so a failed build leaves the previous ``out`` exactly as it was.
     """
+    return build_with_graph(project, out, base=base, site=site, log=log, cache=cache)[0]
+
+
+def build_with_graph(
+    project: Project,
+    out: Path,
+    *,
+    base: str = DEFAULT_BASE,
+    site: bool = True,
+    log: Callable[[str], None] = lambda _: None,
+    cache: Path | None = None,
+) -> tuple[BuildResult, Graph | None]:
+    """:func:`build`, and the site graph it grouped (None without a site): what a session
+    keeps between builds (see :mod:`wpsgraph.session`)."""
     # the site stage sits downstream of this one
     from wpsgraph.site.prelude import Prelude
 
     started = time.perf_counter()
+    graph = None
     # with a site, its graph is grouped and its query library started while the store loads
     with Prelude(project.queries, Iris(base).id) if site else nullcontext() as prelude:
         result = build_graph(project, base=base, cache=cache, alongside=prelude)
@@ -338,5 +356,7 @@ def build(
             result.timings["site"] = prelude.seconds
             result.timings["site_graph"] = prelude.seconds
         write_output(result, project, out, prelude, log=log, cache=cache)
+        if prelude is not None:
+            graph = prelude.graph
     result.timings["total"] = time.perf_counter() - started
-    return result
+    return result, graph

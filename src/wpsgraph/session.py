@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from wpsgraph.build import BuildResult, Project, ValidationFailed, build_graph
+from wpsgraph.build import BuildResult, Project, ValidationFailed, build_with_graph
 from wpsgraph.cache import PlanCache, shared_digest
 from wpsgraph.errors import WpsgraphError
 from wpsgraph.importer import ImportedPlan
@@ -34,7 +34,7 @@ from wpsgraph.site.graph import Graph, collector_paused
 from wpsgraph.site.patch import replace_plan
 from wpsgraph.site.prelude import Prelude
 from wpsgraph.store import open_store
-from wpsgraph.vocab import DEFAULT_BASE, Iris
+from wpsgraph.vocab import DEFAULT_BASE
 from wpsgraph.workers import Imported, import_and_link
 
 
@@ -104,21 +104,18 @@ class Session:
 
     def _full(self) -> BuildResult:
         self.result = self.graph = None  # a failed build leaves no half-made session
-        started = time.perf_counter()
-        with Prelude(self.project.queries, Iris(self.base).id) as prelude:
-            result = build_graph(self.project, base=self.base, cache=self.cache, alongside=prelude)
-            result.timings["site"] = result.timings["site_graph"] = prelude.seconds
-            write_output(result, self.project, self.out, prelude, log=self.log, cache=self.cache)
-            graph = prelude.graph
-        result.timings["total"] = time.perf_counter() - started
+        result, graph = build_with_graph(
+            self.project, self.out, base=self.base, log=self.log, cache=self.cache
+        )
+        assert graph is not None  # built with its site
         self._keep(result, graph)
         self.patched, self.regrouped = [], True
         return result
 
     def _keep(self, result: BuildResult, graph: Graph) -> None:
-        assert result.plan_cache is not None
         self.result, self.graph = result, graph
-        self._files = {p.file: result.plan_cache.key(p.file) for p in result.plans}
+        # each plan's key as the build found it (its plan key is "<key> <display>")
+        self._files = {p.file: result.plan_keys[p.plan_id].split(" ", 1)[0] for p in result.plans}
 
     def _patch(self, changed: list[Path]) -> BuildResult:
         """The changed plans imported, validated, and replaced in the store and the site
@@ -168,6 +165,7 @@ class Session:
             raise
         started = time.perf_counter()
         self.regrouped = False
+        rank = _ranks(result)
         with collector_paused():
             for was, now in swapped:
                 if not replace_plan(
@@ -176,7 +174,7 @@ class Session:
                     was.load_order(before.links.get(was.plan_id, [])),
                     now.load_order(links.get(now.plan_id, [])),
                     store,
-                    _ranks(result),
+                    rank,
                 ):
                     graph = Graph(result.quads(), graph.id_base)
                     self.regrouped = True
@@ -229,7 +227,9 @@ class Session:
             timings=timings,
             reused=len(plans) - len(fresh),
             revalidated=revalidated,
-            plan_keys={p.plan_id: f"{cache.key(p.file)} {p.display}" for p in plans},
+            # the unchanged plans' keys as before: their files are not read again
+            plan_keys=before.plan_keys
+            | {p.plan_id: f"{cache.key(p.file)} {p.display}" for p in fresh},
             links=links,
             plan_cache=cache,
             dump_stores=_alone(fresh, links, before),
