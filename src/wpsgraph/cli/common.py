@@ -42,6 +42,16 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+def message(exc: WpsgraphError) -> str:
+    """What the command prints for one of the library's errors: a data error's problems
+    and a validation's report as they are (one ``file:line: node: message`` each)."""
+    if isinstance(exc, DataError):
+        return str(exc)
+    if isinstance(exc, ValidationFailed):
+        return exc.report.text()
+    return f"error: {exc}"
+
+
 def guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the library's errors into messages on stderr and exit status 1."""
 
@@ -49,12 +59,8 @@ def guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except DataError as exc:
-            fail(str(exc))
-        except ValidationFailed as exc:
-            fail(exc.report.text())
         except WpsgraphError as exc:
-            fail(f"error: {exc}")
+            fail(message(exc))
 
     return wrapper
 

@@ -10,10 +10,10 @@ from stat import S_ISREG as stat_is_file
 
 import click
 
-from wpsgraph.build import Project, ValidationFailed
-from wpsgraph.cli.common import BASE_URL, DATA, OUT, fail, main, project_of
+from wpsgraph.build import Project
+from wpsgraph.cli.common import BASE_URL, DATA, OUT, fail, main, message, project_of
 from wpsgraph.cli.graph import summary
-from wpsgraph.errors import DataError, WpsgraphError
+from wpsgraph.errors import WpsgraphError
 from wpsgraph.session import CodeChanged, Session
 
 
@@ -86,13 +86,9 @@ def _build(session: Session) -> bool:
     try:
         result = session.build()
     except CodeChanged as exc:
-        fail(f"error: {exc}")
-    except DataError as exc:
-        click.echo(str(exc), err=True)
-    except ValidationFailed as exc:
-        click.echo(exc.report.text(), err=True)
+        fail(message(exc))
     except WpsgraphError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(message(exc), err=True)
     else:
         summary(result)
         click.echo(f"{_how(session)}; site: open {(session.out / 'site' / 'index.html').resolve()}")
