@@ -4,12 +4,12 @@ For each size, a synthetic corpus (bench/synth.py) is built by both pipelines, e
 build in its own process so that peak memory is its own:
 
 - **ours**: ``wpsgraph.build`` (import, link, load, SPARQL-compiled SHACL, dumps, site),
-  then every library query on the embedded store (five times each, timed by the
-  median; the first and the slowest execution kept beside it), then a rebuild after one edit
-  (``wpsgraph build`` in a fresh process), then the same edit in a session (``wpsgraph
-  watch``: the store and the site graph kept in memory between builds); three
-  times for each size up to 40× (``--repeat``, ``--repeat-up-to``), every figure
-  reported the median of the runs;
+  then every library query on the embedded store (five times each, timed by the median;
+  the first and the slowest execution kept beside it); three times for each size up to
+  40× (``--repeat``, ``--repeat-up-to``), every figure reported the median of the runs.
+  Then, for each run, a rebuild after one edit (``wpsgraph build`` in a fresh process)
+  and the same edit in a session (``wpsgraph watch``: the store and the site graph kept
+  in memory between builds);
 - **naive**: what a competent user would write with the same libraries: PyYAML's
   pure-Python loader, an rdflib ``Graph`` filled triple by triple, one pySHACL run over
   the whole graph, rdflib's SPARQL engine for the queries, one SPARQL query per page for
