@@ -353,6 +353,8 @@ def test_wpsgraph_watch_builds_after_each_edit(fixture_copy: Path, tmp_path: Pat
 
     try:
         assert any(line.startswith("full build") for line in until_watching())
+        # the cache where --cache-dir says (the plans' keys under it), not under ROOT
+        assert any((tmp_path / "cache").rglob("*"))
         text = second.read_text()
         save(text.replace("Fund women's", "Fund all women's", 1))
         assert any(f"replaced {PLAN} (in place)" in line for line in until_watching())

@@ -56,10 +56,12 @@ def watch_cmd(
     pages whose content changed are written (what is written is what 'wpsgraph build'
     writes). A change to the reference data, the ontology or the shapes, or a plan file
     added or removed, makes a full build. A failed build prints its errors and keeps the
-    previous output; fix the file and save it again. Uses the cache (ROOT/.wpsgraph-cache).
+    previous output; fix the file and save it again. Uses the cache (ROOT/.wpsgraph-cache,
+    or --cache-dir).
     """
     project = project_of(ctx, data)
-    session = Session(project, out, project.root / ".wpsgraph-cache", base=base_url, log=click.echo)
+    cache = cache_dir if cache_dir is not None else project.root / ".wpsgraph-cache"
+    session = Session(project, out, cache, base=base_url, log=click.echo)
     seen: dict[str, tuple[int, int, int]] | None = None
     done, failed = 0, False
     try:
