@@ -147,8 +147,8 @@ def _graph_keys(result: BuildResult) -> dict[str, str]:
     ids = result.ids
     keys = {ids.graph(name).value: result.shared_key for name in ("ontology", "reference")}
     for plan_id, key in result.plan_keys.items():
-        keys[ids.plan_graph(plan_id).value] = key
-        keys[ids.links_graph(plan_id).value] = key
+        for graph in ids.plan_graphs(plan_id):
+            keys[graph.value] = key
     return keys
 
 
@@ -158,6 +158,6 @@ def _graph_owners(result: BuildResult) -> dict[str, str]:
     ids = result.ids
     owners = {}
     for plan in result.plans:
-        for graph in (ids.plan_graph(plan.plan_id), ids.links_graph(plan.plan_id)):
+        for graph in ids.plan_graphs(plan.plan_id):
             owners[graph.value] = ids.plan(plan.plan_id).value
     return owners

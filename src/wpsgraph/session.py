@@ -246,7 +246,7 @@ def _swap_in_store(
     links: dict[str, list[ox.Quad]],
 ) -> None:
     """``was``'s two graphs out of the store, ``now``'s in."""
-    for graph in (result.ids.plan_graph(was.plan_id), result.ids.links_graph(was.plan_id)):
+    for graph in result.ids.plan_graphs(was.plan_id):
         store.remove_graph(graph)
     now.load_into(store, links.get(now.plan_id, []))
 
@@ -260,7 +260,7 @@ def _alone(
     for plan in plans:
         store = open_store()
         plan.load_into(store, links.get(plan.plan_id, []))
-        for graph in (result.ids.plan_graph(plan.plan_id), result.ids.links_graph(plan.plan_id)):
+        for graph in result.ids.plan_graphs(plan.plan_id):
             found[graph.value] = store
     return found
 
@@ -270,8 +270,8 @@ def _ranks(result: BuildResult) -> Callable[[object], int]:
     plan's two graphs, the plans in order (see :func:`wpsgraph.build.load_order`)."""
     ranks: dict[str, int] = {}
     for i, plan in enumerate(result.plans, start=1):
-        ranks[result.ids.plan_graph(plan.plan_id).value] = i
-        ranks[result.ids.links_graph(plan.plan_id).value] = i
+        for graph in result.ids.plan_graphs(plan.plan_id):
+            ranks[graph.value] = i
 
     def rank(graph: object) -> int:
         return ranks.get(graph.value, 0) if isinstance(graph, ox.NamedNode) else 0

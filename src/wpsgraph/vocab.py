@@ -147,3 +147,7 @@ class Iris:
     def links_graph(self, plan: str) -> NamedNode:
         """Where the linker puts a plan's links: ``graph/links/<id>``."""
         return self.graph(f"links/{plan}")
+
+    def plan_graphs(self, plan: str) -> tuple[NamedNode, NamedNode]:
+        """A plan's two graphs: its own and its links'."""
+        return self.plan_graph(plan), self.links_graph(plan)
