@@ -23,9 +23,10 @@ from wpsgraph.reference import Located
 from wpsgraph.validate import Severity, ValidationResult
 
 
-def hash_tree(h: hashlib._Hash, folder: Path) -> None:
-    """Add every file under ``folder`` (its path in the folder, then its bytes) to ``h``."""
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+def hash_tree(h: hashlib._Hash, folder: Path, pattern: str = "*") -> None:
+    """Add every file under ``folder`` whose name matches ``pattern`` (its path in the
+    folder, then its bytes) to ``h``."""
+    for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
         h.update(str(path.relative_to(folder)).encode())
         h.update(path.read_bytes())
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from wpsgraph.build import BuildResult, Project, ValidationFailed, build_with_graph
-from wpsgraph.cache import PlanCache, shared_digest
+from wpsgraph.cache import PlanCache, hash_tree, shared_digest
 from wpsgraph.errors import WpsgraphError
 from wpsgraph.importer import ImportedPlan
 from wpsgraph.output import write_output
@@ -282,8 +282,5 @@ def _ranks(result: BuildResult) -> Callable[[object], int]:
 def code_digest() -> str:
     """wpsgraph's own Python code (every module of the package)."""
     h = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        h.update(str(path.relative_to(package)).encode())
-        h.update(path.read_bytes())
+    hash_tree(h, Path(__file__).parent, "*.py")
     return h.hexdigest()
