@@ -48,7 +48,12 @@ class Resource:
 
     def refs(self, prop: ox.NamedNode) -> list[str]:
         """The IRIs this resource points to with ``prop``, in a stable order."""
-        return sorted({t.value for t in self.all(prop) if isinstance(t, ox.NamedNode)})
+        return iris_in(self.out.get(prop.value, ()))
+
+
+def iris_in(values: Iterable[Term]) -> list[str]:
+    """The IRIs among ``values``, sorted, each once."""
+    return sorted({t.value for t in values if isinstance(t, ox.NamedNode)})
 
 
 class Graph:

@@ -66,7 +66,12 @@ class Folders:
         """``file`` (a path as a string), once its folder exists."""
         folder = file.rsplit("/", 1)[0]
         if folder not in self._made:
-            os.makedirs(folder, exist_ok=True)
+            try:  # nearly always its parent is there: one call, not makedirs' walk up
+                os.mkdir(folder)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
         return file
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from wpsgraph.site.graph import LABEL_PROPS, Graph, Resource, Term
+from wpsgraph.site.graph import LABEL_PROPS, Graph, Resource, Term, iris_in
 from wpsgraph.validate import ValidationResult
 from wpsgraph.vocab import WPS, dcterms, prov, rdf, wps
 
@@ -113,12 +113,20 @@ def breadcrumb(graph: Graph, r: Resource) -> list[tuple[str, str]]:
 def _parent(graph: Graph, r: Resource, seen: set[str]) -> Resource | None:
     if graph.is_a(r, "ActionPlan"):
         return None
-    for prop, inverse in PARENTS:
-        iris = sorted(set(r.inv.get(prop.value, []))) if inverse else r.refs(prop)
+    res, path = graph.res, graph.path
+    for prop, inverse in _PARENT_KEYS:
+        found = r.inv.get(prop) if inverse else r.out.get(prop)
+        if not found:  # the common case: asked of every page, most properties absent
+            continue
+        iris = sorted(set(found)) if inverse else iris_in(found)
         for iri in iris:
-            if iri not in seen and iri in graph.res and graph.path(iri):
-                return graph.res[iri]
+            if iri not in seen and iri in res and path(iri):
+                return res[iri]
     return None
+
+
+# PARENTS by their IRIs' text, the keys of a resource's dicts
+_PARENT_KEYS = tuple((prop.value, inverse) for prop, inverse in PARENTS)
 
 
 def short_label(graph: Graph, r: Resource) -> str:
