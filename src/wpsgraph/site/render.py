@@ -295,9 +295,21 @@ class Links(Snippets):
         """A term as HTML: a link for an IRI, a span for a literal (escaped)."""
         if isinstance(t, (ox.NamedNode, str)):
             return self.iri(t)
+        if type(t) is ox.Literal:
+            return Markup(self.term_text(t))
         lk = self.link(t)  # f-strings over escape(): Markup.format costs 3x more per call
         lang = f' lang="{esc(lk["lang"])}"' if lk["lang"] else ""
         return Markup(f'<span class="literal"{lang}>{esc(lk["label"])}</span>')
+
+    def term_text(self, t: Any) -> str:
+        """:meth:`term` as a plain string, for pages built by Python (no Markup object
+        per literal: a large site shows millions)."""
+        if type(t) is not ox.Literal:
+            return self.term(t)
+        lang = t.language
+        if lang:
+            return f'<span class="literal" lang="{esc(lang)}">{esc(t.value)}</span>'
+        return f'<span class="literal">{esc(t.value)}</span>'
 
     def iri(self, x: Any) -> Markup:
         """An IRI (a string or a term) as a link labelled with its label."""

@@ -63,6 +63,9 @@ class Snippets:
     def term(self, t: Any) -> Markup:
         raise NotImplementedError
 
+    def term_text(self, t: Any) -> str:
+        raise NotImplementedError
+
     def href(self, x: Any) -> str:
         raise NotImplementedError
 
@@ -154,7 +157,7 @@ class Snippets:
 
     def property_rows(self, groups: Sequence[tuple[str, Sequence[Any]]]) -> Markup:
         """The rows of a resource's property table: each property, then its values."""
-        term = self.term
+        term = self.term_text
         return Markup(
             "".join(
                 f'<tr><th scope="row">{self.iri(prop)}</th>\n<td>'

@@ -140,9 +140,10 @@ def short_label(graph: Graph, r: Resource) -> str:
 
 def groups(graph: Graph, r: Resource) -> list[tuple[str, list[Term]]]:
     """Outgoing values grouped by property, labelled, in a stable order."""
-    order = {p.value: i for i, p in enumerate((rdf.type, *LABEL_PROPS, wps.text))}
-    props = sorted(r.out, key=lambda p: (order.get(p, 99), graph.label(p), p))
-    return [(p, sorted(r.out[p], key=_sort_key)) for p in props]
+    out = r.out
+    props = sorted(out, key=lambda p: (_FIRST.get(p, 99), graph.label(p), p))
+    # most properties have one value: nothing to sort
+    return [(p, sorted(v, key=_sort_key) if len(v := out[p]) > 1 else list(v)) for p in props]
 
 
 def inverse(graph: Graph, r: Resource) -> list[tuple[str, list[str]]]:
@@ -150,6 +151,10 @@ def inverse(graph: Graph, r: Resource) -> list[tuple[str, list[str]]]:
         (p, sorted(set(subjects), key=lambda s: (graph.label(s).lower(), s)))
         for p, subjects in sorted(r.inv.items(), key=lambda kv: (graph.label(kv[0]), kv[0]))
     ]
+
+
+# the properties shown first, in this order
+_FIRST = {p.value: i for i, p in enumerate((rdf.type, *LABEL_PROPS, wps.text))}
 
 
 def _sort_key(term: Term) -> tuple[int, str, str]:
