@@ -138,7 +138,8 @@ def _term(o: object, text: str) -> tuple[str, str]:
 
 
 _TERMS: dict[str, tuple[str, str]] = {}  # a short value's N-Triples -> Turtle, JSON-LD
-_NAMES: dict[str, str] = {}  # an IRI as Turtle writes it: a prefixed name or <IRI>
+_NAMES: dict[str, str] = {}
+_NAMESPACES = tuple(PREFIXES.values())  # an IRI as Turtle writes it: a prefixed name or <IRI>
 _HEADERS: dict[tuple[str, ...], str] = {}
 
 
@@ -147,7 +148,10 @@ def _name(iri: str) -> str:
     plain name, as ``<IRI>`` when none does; else the serialisers decide."""
     name = _NAMES.get(iri)
     if name is None:
-        found = [(p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns)]
+        if not iri.startswith(_NAMESPACES):  # a data IRI, the most frequent: in full
+            found = []
+        else:
+            found = [(p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns)]
         if not found:
             name = f"<{iri}>"
         elif len(found) == 1 and _LOCAL.match(local := iri[len(found[0][1]) :]):

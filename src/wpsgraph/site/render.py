@@ -66,14 +66,23 @@ class Folders:
         """``file`` (a path as a string), once its folder exists."""
         folder = file.rsplit("/", 1)[0]
         if folder not in self._made:
-            try:  # nearly always its parent is there: one call, not makedirs' walk up
-                os.mkdir(folder)
-            except FileExistsError:
-                pass
-            except FileNotFoundError:
-                os.makedirs(folder, exist_ok=True)
-            self._made.add(folder)
+            self._make(folder)
         return file
+
+    def _make(self, folder: str) -> None:
+        """``folder`` made, and its parents not made yet: one ``mkdir`` each, not
+        ``makedirs``' walk up from every new folder."""
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            parent = folder.rsplit("/", 1)[0]
+            if parent == folder or parent in self._made:
+                raise
+            self._make(parent)
+            os.mkdir(folder)
+        self._made.add(folder)
 
 
 def compiled_templates(cache: Path, code: str) -> Path:
