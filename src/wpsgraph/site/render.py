@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import shutil
@@ -71,7 +72,8 @@ class Folders:
 
     def _make(self, folder: str) -> None:
         """``folder`` made, and its parents not made yet: one ``mkdir`` each, not
-        ``makedirs``' walk up from every new folder."""
+        ``makedirs``' walk up from every new folder. Another process (a site worker) may
+        make any of them at the same time."""
         try:
             os.mkdir(folder)
         except FileExistsError:
@@ -81,7 +83,8 @@ class Folders:
             if parent == folder or parent in self._made:
                 raise
             self._make(parent)
-            os.mkdir(folder)
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(folder)
         self._made.add(folder)
 
 
