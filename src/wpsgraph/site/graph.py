@@ -143,7 +143,7 @@ class Graph:
         """The site path (without extension) of a resource we publish, else None."""
         if iri.startswith(self.id_base):
             local = iri[len(self.id_base) :]
-            if local and ".." not in local.split("/"):
+            if local and (".." not in local or ".." not in local.split("/")):
                 return "id/" + local
         return None
 

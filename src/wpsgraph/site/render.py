@@ -130,8 +130,10 @@ class Pages:
         self.direct = direct.mirrors(templates)
         self.written: list[str] = []
         # the site header by the links it holds, and the pages it links to
-        self.headers: dict[tuple[str, ...], Markup] = {}
+        self.headers: dict[tuple[str, ...] | tuple[int, str], Markup] = {}
         self.header_targets: tuple[str, ...] | None = None
+        # the first folders of the header's targets, () when one is deeper than that
+        self._header_tops: frozenset[str] | tuple[()] | None = None
         self._has: dict[str, bool] = {}
         self._folders: dict[str, Links] = {}
         self.folders = Folders()  # shared with everything else writing into ``out``
@@ -201,6 +203,21 @@ class Pages:
             links = self._folders[here] = Links(self, here)
         return links
 
+    def header_key(self, here: str) -> tuple[str, ...] | tuple[int, str]:
+        """What the header's links are from folder ``here``: their relative links, or,
+        when no target is more than one folder deep (as none is), the folder's depth and
+        whether it is in a target's folder, which decide them (a link page's folder is
+        new to the worker nearly every time)."""
+        targets = self.header_targets or ()
+        if self._header_tops is None:
+            shallow = all(t.count("/") <= 1 for t in targets)
+            tops = frozenset(t.split("/")[0] for t in targets if "/" in t)
+            self._header_tops = tops if shallow else ()
+        if self._header_tops != ():
+            parts = here.split("/") if here else []
+            return (len(parts), parts[0] if parts and parts[0] in self._header_tops else "")
+        return tuple(relative(t, here) for t in targets)
+
     @property
     def count(self) -> int:
         return len(self.written)
@@ -231,8 +248,7 @@ class Links(Snippets):
             return self._header
         pages = self.pages
         if pages.header_targets is not None:
-            key = tuple(relative(t, self.here) for t in pages.header_targets)
-            html = pages.headers.get(key)
+            html = pages.headers.get(pages.header_key(self.here))
             if html is not None:
                 self._header = html
                 return html
@@ -244,7 +260,7 @@ class Links(Snippets):
 
         html = Markup(pages.env.get_template("_header.html").render(url=url))
         pages.header_targets = tuple(targets)
-        pages.headers[tuple(relative(t, self.here) for t in targets)] = html
+        pages.headers[pages.header_key(self.here)] = html
         self._header = html
         return html
 
