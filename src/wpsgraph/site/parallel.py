@@ -192,7 +192,7 @@ def _resource_page(
             "csv": picture.csv_path,
             "query": f"{library.FOLDER}/{picture.query}.html",
         }
-    pages.write(path + ".html", template, script=files.script_json(jsonld), **vars(page))
+    pages.write_with(path + ".html", template, files.script_json(jsonld), vars(page))
 
 
 def _query_pages(work: Work) -> None:

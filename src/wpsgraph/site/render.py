@@ -154,11 +154,19 @@ class Pages:
     def write(self, path: str, template: str, *, script: str = "", **ctx: Any) -> None:
         """Render ``template`` to ``path``; ``script`` is JSON already made safe for a
         ``<script>`` element (see :func:`wpsgraph.site.files.script_json`)."""
+        self.write_with(path, template, script, ctx)
+
+    def write_with(self, path: str, template: str, script: str, ctx: dict[str, Any]) -> None:
+        """:meth:`write` with the variables in a dict of the caller's, which the page's
+        own (``path``, ``script``) are added to: a resource page passes its
+        :class:`wpsgraph.site.page.ResourcePage`'s ``vars`` as they are, not copied twice
+        as keywords."""
         here = posixpath.dirname(path)
         links = self._links_from(here)
         fast = self.direct.get(template)
         if fast is not None:
-            html = fast(links, {"path": path, "script": script, **ctx})
+            ctx["path"], ctx["script"] = path, script
+            html = fast(links, ctx)
         else:
             html = self._render(links, path, template, script, ctx)
         write_bytes(self.folders.ready(f"{self.out}/{path}"), html.encode("utf-8"))
