@@ -138,8 +138,8 @@ def _term(o: object, text: str) -> tuple[str, str]:
 
 
 _TERMS: dict[str, tuple[str, str]] = {}  # a short value's N-Triples -> Turtle, JSON-LD
-_NAMES: dict[str, str] = {}
-_NAMESPACES = tuple(PREFIXES.values())  # an IRI as Turtle writes it: a prefixed name or <IRI>
+_NAMES: dict[str, str] = {}  # an IRI as Turtle writes it: a prefixed name or <IRI>
+_NAMESPACES = tuple(PREFIXES.values())
 _HEADERS: dict[tuple[str, ...], str] = {}
 
 
