@@ -333,9 +333,8 @@ class Links(Snippets):
             return self.iri(t)
         if type(t) is ox.Literal:
             return Markup(self.term_text(t))
-        lk = self.link(t)  # f-strings over escape(): Markup.format costs 3x more per call
-        lang = f' lang="{esc(lk["lang"])}"' if lk["lang"] else ""
-        return Markup(f'<span class="literal"{lang}>{esc(lk["label"])}</span>')
+        # anything else (a blank node): its label, which has no language
+        return Markup(f'<span class="literal">{esc(self.link(t)["label"])}</span>')
 
     def term_text(self, t: Any) -> str:
         """:meth:`term` as a plain string, for pages built by Python (no Markup object
