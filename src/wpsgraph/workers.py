@@ -1,9 +1,13 @@
 """Import and link plan files on every core.
 
 Plans are independent until they meet in the store, so a large corpus is split between
-forked workers: each imports and links its share of the files (and writes them to the
-plan cache), and hands back each plan's quads as N-Quads bytes, which the store loads as
-they are (:meth:`ImportedPlan.load_into`), with no Python object per quad. Problems in any
+forked workers: each takes a few files at a time, imports and links them (and writes
+them to the plan cache), and hands back each plan's quads as N-Quads bytes, which the
+store loads as they are (:meth:`ImportedPlan.load_into`), with no Python object per
+quad. The plans come back while the workers go on with the next files: no worker holds
+its share until the end (at 3M triples, sending the shares back once all were made took
+about two seconds in which neither core imported anything), and a worker that is done
+takes the next files rather than waiting for the other. Problems in any
 file are collected from every worker and raised together, in file order, as the serial
 import does. A small corpus (or a machine with one core) is imported in this process.
 """
@@ -28,6 +32,7 @@ from wpsgraph.themes import Themes
 from wpsgraph.vocab import Iris
 
 MIN_FILES = 16  # below this, forking costs more than it saves
+BATCH = 2  # files a worker takes at a time
 
 
 @dataclass
@@ -80,9 +85,10 @@ def import_and_link(
     global _STATE
     started = time.perf_counter()
     _STATE = (sorted(files), job)
+    batches = [(i, min(i + BATCH, len(files))) for i in range(0, len(files), BATCH)]
     try:
         with mp.get_context("fork").Pool(workers) as pool:
-            shares = pool.map(_work, [(i, workers) for i in range(workers)])
+            shares = list(pool.imap_unordered(_work, batches))
     finally:
         _STATE = ()
     done = sorted((item for share in shares for item, _ in share), key=lambda item: item[0])
@@ -122,14 +128,14 @@ def _add(times: dict[str, float], importing: float, linking: float) -> None:
 _STATE: tuple[Any, ...] = ()
 
 
-def _work(args: tuple[int, int]) -> list[tuple[tuple[int, Any], tuple[float, float]]]:
-    """One worker's share: every ``step``-th file from ``start``; per file, its index and
+def _work(batch: tuple[int, int]) -> list[tuple[tuple[int, Any], tuple[float, float]]]:
+    """The files from index ``start`` up to ``stop`` (``batch``); per file, its index and
     either its issues or its plan as N-Quads bytes (the plan graph, the links graph), and
     the seconds spent importing and linking it."""
-    start, step = args
+    start, stop = batch
     files, job = _STATE
     out: list[tuple[tuple[int, Any], tuple[float, float]]] = []
-    for i in range(start, len(files), step):
+    for i in range(start, stop):
         began = time.perf_counter()
         try:
             plan = read_plan(files[i], job.data, job.ref, job.ids)
