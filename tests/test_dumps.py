@@ -10,6 +10,9 @@ import pyoxigraph as ox
 from conftest import REPO, second_plan
 
 from wpsgraph.build import Project, build
+from wpsgraph.dumps import _dump, _piece, _trig_head
+
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 FORMATS = {
     "wpsgraph.trig": ox.RdfFormat.TRIG,
@@ -81,3 +84,22 @@ def test_two_builds_of_the_same_data_write_the_same_bytes(tmp_path: Path) -> Non
         assert data == (second / name).read_bytes(), name
         blank += data.count(b"_:")
     assert blank > 0  # the dumps do hold blank nodes (the ontology's)
+
+
+def test_a_graphs_trig_piece_keeps_every_line_but_the_prefixes(tmp_path: Path) -> None:
+    """The TriG piece drops the prefix lines the Turtle serialiser writes first, and
+    nothing else: a literal whose text has a line starting with "@prefix" stays whole."""
+    g = ox.NamedNode("https://example.org/g")
+    text = 'one\n@prefix ex: <https://example.org/> .\ntwo "quoted"'
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("https://example.org/s"), RDFS_LABEL, ox.Literal(text), g))
+    store.add(ox.Quad(ox.NamedNode("https://example.org/s"), RDFS_LABEL, ox.Literal("x"), g))
+    prefixes = {"ex": "https://example.org/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+    made = _dump(store, g, "ttl", prefixes)
+    assert made.startswith(b"@prefix ")
+    piece = _piece(g, "trig", _dump(store, g, "nt", prefixes), made)
+    assert b"@prefix" not in piece.split(b"\n", 1)[0]
+    assert piece.startswith(b"<https://example.org/g> {\n") and piece.endswith(b"}\n")
+    # read back under the declarations the TriG dump puts at its top: the same quads
+    trig = _trig_head(prefixes) + piece
+    assert set(ox.parse(trig, format=ox.RdfFormat.TRIG)) == set(store)

@@ -287,13 +287,23 @@ def _piece(g: Graph, ext: str, nt: bytes, made: bytes) -> bytes:
         # N-Triples escape line breaks inside literals, so " .\n" only ends a line
         return nt.replace(b" .\n", f" {g} .\n".encode()) if named else nt
     if ext == "trig":
-        # Turtle with the prefixes, whose declarations stand once at the top of the file
-        lines = made.splitlines(keepends=True)
-        body = b"".join(ln for ln in lines if not ln.startswith(b"@prefix "))
+        # Turtle with the prefixes, whose declarations stand once at the top of the file:
+        # the serialiser writes them first, one per line, and nothing after them starts a
+        # line with "@prefix" (a literal's line breaks are escaped), so they are cut off
+        # without splitting the graph into lines
+        body = made[_prefix_lines_end(made) :]
         return f"{g} {{\n".encode() + body + b"}\n" if named else body
     if not named:  # a JSON array of node objects
         return made.strip()[1:-1]  # the default graph's nodes stand in the top array
     return b'{"@id":' + json.dumps(g.value).encode() + b',"@graph":' + made + b"}"
+
+
+def _prefix_lines_end(turtle: bytes) -> int:
+    """Where the ``@prefix`` lines at the start of ``turtle`` end."""
+    at = 0
+    while turtle.startswith(b"@prefix ", at):
+        at = turtle.index(b"\n", at) + 1
+    return at
 
 
 def _trig_head(prefixes: Mapping[str, str]) -> bytes:
