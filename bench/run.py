@@ -18,7 +18,9 @@ build in its own process so that peak memory is its own:
 
 It prints, per stage, seconds and throughput for both and the ratio naive/ours; the floor
 for the site (creating as many files of the same sizes, with no templating); peak RSS;
-then writes ``bench/results/results.json`` and ``bench/results/time-vs-size.png``.
+the growth of the graph pipeline between the two largest sizes, built in pairs one right
+after the other (``--growth-pairs``; see :func:`growth`); then writes
+``bench/results/results.json`` and ``bench/results/time-vs-size.png``.
 
     python bench/run.py                      # sizes 1 10 40 120, naive at 1 10 40
     python bench/run.py --sizes 1 10 --naive-sizes 1 --repeat 1
@@ -138,6 +140,76 @@ def run_ours(data: Path, out: Path) -> dict[str, Any]:
         "site_graph_seconds": site_graph,
         "site_own_floor_ratio": (stages["site"] - site_graph) / max(floor, 1e-9),
         "gc_after_build_seconds": collected,
+    }
+
+
+def run_pipeline(data: Path, out: Path) -> dict[str, Any]:
+    """The graph pipeline alone (``build`` without the site, the cache on and empty), in
+    a process of its own: its seconds per stage, and the CPU seconds (user and system)
+    of this process and of the workers it forked. For :func:`growth`."""
+    from wpsgraph.build import Project, build
+
+    project = Project(ROOT, data_dir=data)
+    cache = out.parent / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    started = time.perf_counter()
+    result = build(project, out, cache=cache, site=False)
+    seconds = time.perf_counter() - started
+    cpu = sum(
+        getattr(resource.getrusage(who), field)
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        for field in ("ru_utime", "ru_stime")
+    )
+    t = result.timings
+    return {
+        "triples": result.triples,
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "stages": {
+            "import": t.get("reference", 0) + t.get("import", 0) + t.get("themes", 0),
+            "link": t.get("link", 0),
+            "store": t.get("store", 0) + t.get("ontology", 0),
+            "validate": t.get("validate", 0),
+            "dumps": t.get("dumps", 0),
+        },
+    }
+
+
+def growth(small: Path, large: Path, work: Path, pairs: int, budget: float) -> dict[str, Any]:
+    """The graph pipeline's growth from the corpus ``small`` to ``large``, measured in
+    pairs: each pair builds the small corpus and then the large one, one right after the
+    other, and its ratio is taken within the pair. This machine's speed drifts by ±20 %
+    within minutes, so sizes built far apart (each size's runs come one after another)
+    compare the machine's moments as much as the sizes; a pair's two builds share one.
+    The site is left out: its files make the disk's state part of the measure (its
+    growth is told by its ratio to the floor at each size)."""
+    runs = []
+    for _ in range(pairs):
+        pair = {}
+        for name, data in (("small", small), ("large", large)):
+            out = work / "dist"
+            pair[name] = _child("pipeline", data, out, budget)
+            shutil.rmtree(work, ignore_errors=True)  # a few files: the dumps, the cache
+        runs.append(pair)
+    triples = runs[0]["large"]["triples"] / runs[0]["small"]["triples"]
+
+    def ratios(key: str, stage: str | None = None) -> list[float]:
+        def of(r: dict[str, Any]) -> float:
+            return r["stages"][stage] if stage else r[key]
+
+        return [of(p["large"]) / max(of(p["small"]), 1e-9) for p in runs]
+
+    wall, cpu = ratios("seconds"), ratios("cpu_seconds")
+    return {
+        "triples_ratio": triples,
+        "pairs": runs,
+        "wall_ratios": wall,
+        "cpu_ratios": cpu,
+        "wall_ratio": statistics.median(wall),
+        "cpu_ratio": statistics.median(cpu),
+        "stage_ratios": {
+            stage: statistics.median(ratios("", stage)) for stage in runs[0]["small"]["stages"]
+        },
     }
 
 
@@ -606,6 +678,30 @@ def report(size: float, ours: dict[str, Any], naive: dict[str, Any] | None) -> N
         print(f"naive: {note}")
 
 
+def report_growth(grew: dict[str, Any]) -> None:
+    small, large = grew["sizes"]
+    t = grew["triples_ratio"]
+    per_pair = "; ".join(
+        f"{p['small']['seconds']:.2f} → {p['large']['seconds']:.2f} s" for p in grew["pairs"]
+    )
+    print(
+        f"\n== growth of the graph pipeline from {small:g}x to {large:g}x, "
+        f"{len(grew['pairs'])} pairs built one right after the other ({per_pair})"
+    )
+    print(
+        f"triples {t:.2f}x; time {grew['wall_ratio']:.2f}x (pairs "
+        + " / ".join(f"{r:.2f}" for r in grew["wall_ratios"])
+        + f"), {100 * (grew['wall_ratio'] / t - 1):+.1f} % against linear; CPU time "
+        f"{grew['cpu_ratio']:.2f}x ("
+        + " / ".join(f"{r:.2f}" for r in grew["cpu_ratios"])
+        + f"), {100 * (grew['cpu_ratio'] / t - 1):+.1f} %"
+    )
+    print(
+        "per stage (median of the pairs): "
+        + ", ".join(f"{k} {v:.2f}x" for k, v in grew["stage_ratios"].items())
+    )
+
+
 def plot(results: list[dict[str, Any]], path: Path) -> None:
     import matplotlib
 
@@ -666,7 +762,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument(
-        "--one", choices=["ours", "rebuild", "session", "naive"], help=argparse.SUPPRESS
+        "--growth-pairs",
+        type=int,
+        default=3,
+        help="pairs of pipeline builds (the two largest sizes, one after the other) that "
+        "measure the growth between them (0: none)",
+    )
+    parser.add_argument(
+        "--one",
+        choices=["ours", "rebuild", "session", "naive", "pipeline"],
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -682,6 +787,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.one == "naive":
         print(json.dumps(run_naive(args.data, args.budget)))
+        return 0
+    if args.one == "pipeline":
+        print(json.dumps(run_pipeline(args.data, args.out)))
         return 0
     work = ROOT / "bench" / "corpora"
     results = []
@@ -728,6 +836,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         report(size, ours, naive)
         results.append({"size": size, "ours": ours, "naive": naive})
+    grew = None
+    if args.growth_pairs > 0 and len(args.sizes) > 1:
+        small, large = sorted(args.sizes)[-2:]
+        grew = growth(
+            _corpus(small, work) / "data",
+            _corpus(large, work) / "data",
+            work / "growth",
+            args.growth_pairs,
+            args.budget,
+        )
+        grew["sizes"] = [small, large]
+        report_growth(grew)
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "results.json").write_text(
         json.dumps(
@@ -739,6 +859,7 @@ def main(argv: list[str] | None = None) -> int:
                     "platform": platform.platform(),
                 },
                 "results": results,
+                "growth": grew,
             },
             indent=1,
         )
