@@ -86,7 +86,7 @@ def test_two_builds_of_the_same_data_write_the_same_bytes(tmp_path: Path) -> Non
     assert blank > 0  # the dumps do hold blank nodes (the ontology's)
 
 
-def test_a_graphs_trig_piece_keeps_every_line_but_the_prefixes(tmp_path: Path) -> None:
+def test_a_graphs_trig_piece_keeps_every_line_but_the_prefixes() -> None:
     """The TriG piece drops the prefix lines the Turtle serialiser writes first, and
     nothing else: a literal whose text has a line starting with "@prefix" stays whole."""
     g = ox.NamedNode("https://example.org/g")
