@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -187,28 +188,24 @@ def growth(small: Path, large: Path, work: Path, pairs: int, budget: float) -> d
     for _ in range(pairs):
         pair = {}
         for name, data in (("small", small), ("large", large)):
-            out = work / "dist"
-            pair[name] = _child("pipeline", data, out, budget)
+            pair[name] = _child("pipeline", data, work / "dist", budget)
             shutil.rmtree(work, ignore_errors=True)  # a few files: the dumps, the cache
         runs.append(pair)
-    triples = runs[0]["large"]["triples"] / runs[0]["small"]["triples"]
 
-    def ratios(key: str, stage: str | None = None) -> list[float]:
-        def of(r: dict[str, Any]) -> float:
-            return r["stages"][stage] if stage else r[key]
-
+    def ratios(of: Callable[[dict[str, Any]], float]) -> list[float]:
         return [of(p["large"]) / max(of(p["small"]), 1e-9) for p in runs]
 
-    wall, cpu = ratios("seconds"), ratios("cpu_seconds")
+    wall, cpu = ratios(lambda r: r["seconds"]), ratios(lambda r: r["cpu_seconds"])
     return {
-        "triples_ratio": triples,
+        "triples_ratio": runs[0]["large"]["triples"] / runs[0]["small"]["triples"],
         "pairs": runs,
         "wall_ratios": wall,
         "cpu_ratios": cpu,
         "wall_ratio": statistics.median(wall),
         "cpu_ratio": statistics.median(cpu),
         "stage_ratios": {
-            stage: statistics.median(ratios("", stage)) for stage in runs[0]["small"]["stages"]
+            stage: statistics.median(ratios(lambda r, stage=stage: r["stages"][stage]))
+            for stage in runs[0]["small"]["stages"]
         },
     }
 
