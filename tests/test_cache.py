@@ -163,7 +163,9 @@ def test_the_cache_keeps_a_plans_entry_of_before_its_last_change(tmp_path: Path)
     assert cache.nquads(plan, keys[1]) == b"v1"
     assert cache.nquads(plan, keys[0]) is None
     assert cache.nquads(other, cache.key(other)) == b"<x> <y> <z> .\n"
-    assert len(list((tmp_path / "cache").glob("p.*.nq"))) == 3  # p's two and p.x's one
+    # p's two, each in the folder of its file, and p.x's one in its own
+    assert len(list((tmp_path / "cache" / "plans" / "p.yaml").glob("*.nq"))) == 2
+    assert len(list((tmp_path / "cache" / "plans").rglob("*.nq"))) == 3
     hit = cache.get(plan)
     assert hit is not None and hit.nquads == b"v2"
     # back to version 1 (read from the cache, not written), then a new version: the entry
@@ -177,3 +179,20 @@ def test_the_cache_keeps_a_plans_entry_of_before_its_last_change(tmp_path: Path)
     cache.put(plan, CachedPlan("p", "p.yaml", b"v3", {}))
     assert cache.nquads(plan, keys[1]) == b"v1"
     assert cache.nquads(plan, keys[2]) is None
+
+
+def test_a_cache_drops_the_entries_it_kept_before_its_folder_per_plan(tmp_path: Path) -> None:
+    """Entries of a cache from before its folder per plan file (``<stem>.<key>.nq`` side
+    by side) are removed, no build reading them; the shared results, the dumps' and the
+    templates' folders, and any other file are left."""
+    from wpsgraph.cache import PlanCache
+
+    folder = tmp_path / "cache"
+    key = "0123456789abcdef" * 2
+    flat = [f"p.{key}.nq", f"p.{key}.json", f"p.x.{key}.results.json", f"q.{key}.tmp"]
+    kept = [f"_shared.{key}.results.json", "notes.txt", f"p.{key[:31]}.nq"]
+    (folder / "dumps").mkdir(parents=True)
+    for name in flat + kept:
+        (folder / name).write_text("x")
+    PlanCache(folder, "shared")
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*kept, "dumps", "plans"])

@@ -69,10 +69,14 @@ def test_forked_import_equals_the_serial_one(
         links_graph = ox.NamedNode(f"{DEFAULT_BASE}/graph/links/{f.plan_id}")
         assert any(q.graph_name == links_graph for q in mine)  # every real plan has links
     # the workers wrote the same cache entries as the serial import
-    names = sorted(p.name for p in (tmp_path / "1").iterdir())
-    assert names == sorted(p.name for p in (tmp_path / str(10**6)).iterdir())
+    forked_dir, serial_dir = tmp_path / "1", tmp_path / str(10**6)
+    names = sorted(str(p.relative_to(forked_dir)) for p in forked_dir.rglob("*") if p.is_file())
+    assert len(names) == 2 * 5  # N-Quads and metadata, for each plan
+    assert names == sorted(
+        str(p.relative_to(serial_dir)) for p in serial_dir.rglob("*") if p.is_file()
+    )
     for name in names:
-        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / str(10**6) / name).read_bytes()
+        assert (forked_dir / name).read_bytes() == (serial_dir / name).read_bytes()
     # both stages are timed in both modes
     assert st["import"] > 0 and st["link"] > 0 and ft["import"] > 0 and ft["link"] > 0
 

@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,12 +60,18 @@ class CachedPlan:
 
 
 class PlanCache:
-    """A folder of ``<plan file stem>.<key>.nq`` + ``.json`` pairs."""
+    """A folder ``plans/<plan file name>/`` per plan file, of ``<key>.nq`` + ``.json``
+    pairs (and their ``.results.json``).
+
+    A folder per plan file, so that writing a plan's entry looks only at that plan's
+    (two at most): in one folder for all, each write listed every plan's entries, and a
+    build of N plans spent time growing with N² doing so."""
 
     def __init__(self, folder: Path, shared: str) -> None:
         self.folder = folder
         self.shared = shared
-        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "plans").mkdir(parents=True, exist_ok=True)
+        _drop_flat_entries(folder)
         self.hits = 0
         self.misses = 0
 
@@ -73,9 +80,14 @@ class PlanCache:
         h.update(plan_file.read_bytes())
         return h.hexdigest()[:32]
 
+    def _entries(self, plan_file: Path) -> Path:
+        """The folder of the plan file's entries (named after the file, which cannot
+        be ``.`` or ``..`` as a stem could)."""
+        return self.folder / "plans" / plan_file.name
+
     def _paths(self, plan_file: Path, key: str) -> tuple[Path, Path]:
-        stem = f"{plan_file.stem}.{key}"
-        return self.folder / f"{stem}.nq", self.folder / f"{stem}.json"
+        folder = self._entries(plan_file)
+        return folder / f"{key}.nq", folder / f"{key}.json"
 
     def get(self, plan_file: Path) -> CachedPlan | None:
         nq, meta = self._paths(plan_file, self.key(plan_file))
@@ -103,11 +115,11 @@ class PlanCache:
         rebuild can still read what the plan was before its change
         (:mod:`wpsgraph.site.contrib`)."""
         key = self.key(plan_file)
+        folder = self._entries(plan_file)
+        folder.mkdir(exist_ok=True)
         entries: dict[str, list[Path]] = {}
-        for path in self.folder.glob(f"{plan_file.stem}.*"):
-            found = path.name[len(plan_file.stem) + 1 :].split(".", 1)[0]
-            if len(found) == 32:  # a key (not the stem of another file)
-                entries.setdefault(found, []).append(path)
+        for path in folder.iterdir():
+            entries.setdefault(path.name.split(".", 1)[0], []).append(path)
         entries.pop(key, None)
         used: dict[str, int] = {}  # an entry's key -> when its N-Quads were last used
         for k in entries:
@@ -139,7 +151,7 @@ class PlanCache:
     def _results_path(self, plan_file: Path | None) -> Path:
         if plan_file is None:
             return self.folder / f"_shared.{self.shared[:32]}.results.json"
-        return self.folder / f"{plan_file.stem}.{self.key(plan_file)}.results.json"
+        return self._entries(plan_file) / f"{self.key(plan_file)}.results.json"
 
     def get_results(self, plan_file: Path | None) -> list[ValidationResult] | None:
         """The cached results of a plan (``None``: the shared ones), if any."""
@@ -153,6 +165,7 @@ class PlanCache:
 
     def put_results(self, plan_file: Path | None, results: list[ValidationResult]) -> None:
         path = self._results_path(plan_file)
+        path.parent.mkdir(exist_ok=True)
         if plan_file is None:
             for old in self.folder.glob("_shared.*.results.json"):
                 old.unlink()
@@ -163,3 +176,17 @@ class PlanCache:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
+
+
+_FLAT_ENTRY = re.compile(
+    r"(?!_shared\.).+\.[0-9a-f]{32}\.(?:nq|json|tmp|results\.json|results\.tmp)"
+)
+
+
+def _drop_flat_entries(folder: Path) -> None:
+    """Remove the entries a cache of before its folder per plan file kept beside each
+    other in ``folder``: no build reads them (their keys covered the code of then)."""
+    with os.scandir(folder) as found:
+        for entry in found:
+            if entry.is_file() and _FLAT_ENTRY.fullmatch(entry.name):
+                os.unlink(entry.path)
