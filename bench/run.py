@@ -18,8 +18,8 @@ build in its own process so that peak memory is its own:
 
 It prints, per stage, seconds and throughput for both and the ratio naive/ours; the floor
 for the site (creating as many files of the same sizes, with no templating); peak RSS;
-the growth of the graph pipeline between the two largest sizes, built in pairs one right
-after the other (``--growth-pairs``; see :func:`growth`); then writes
+the growth of the graph pipeline between the two largest sizes, built in blocks of four
+one right after the other (``--growth-blocks``; see :func:`growth`); then writes
 ``bench/results/results.json`` and ``bench/results/time-vs-size.png``.
 
     python bench/run.py                      # sizes 1 10 40 120, naive at 1 10 40
@@ -176,36 +176,38 @@ def _pipeline_stages(t: dict[str, float]) -> dict[str, float]:
     }
 
 
-def growth(small: Path, large: Path, work: Path, pairs: int, budget: float) -> dict[str, Any]:
+def growth(small: Path, large: Path, work: Path, blocks: int, budget: float) -> dict[str, Any]:
     """The graph pipeline's growth from the corpus ``small`` to ``large``, measured in
-    pairs: each pair builds the small corpus and then the large one, one right after the
-    other, and its ratio is taken within the pair. This machine's speed drifts by ±20 %
-    within minutes, so sizes built far apart (each size's runs come one after another)
-    compare the machine's moments as much as the sizes; a pair's two builds share one.
-    The site is left out: its files make the disk's state part of the measure (its
-    growth is told by its ratio to the floor at each size)."""
+    blocks of four builds one right after the other: small, large, large, small. A
+    block's ratio is that of its two large builds' time to its two small builds'. This
+    machine's speed drifts by ±20 % within minutes, so sizes built far apart (each size's
+    runs come one after another) compare the machine's moments as much as the sizes; a
+    block's builds share a few minutes, and with the sizes in mirrored order a drift that
+    is steady over them weighs on both sizes alike (built in pairs, small then large, the
+    large build always came second). The site is left out: its files make the disk's state
+    part of the measure (its growth is told by its ratio to the floor at each size)."""
     runs = []
-    for _ in range(pairs):
-        pair = {}
-        for name, data in (("small", small), ("large", large)):
-            pair[name] = _child("pipeline", data, work / "dist", budget)
+    for _ in range(blocks):
+        block: dict[str, list[dict[str, Any]]] = {"small": [], "large": []}
+        for name, data in (("small", small), ("large", large), ("large", large), ("small", small)):
+            block[name].append(_child("pipeline", data, work / "dist", budget))
             shutil.rmtree(work, ignore_errors=True)  # a few files: the dumps, the cache
-        runs.append(pair)
+        runs.append(block)
 
     def ratios(of: Callable[[dict[str, Any]], float]) -> list[float]:
-        return [of(p["large"]) / max(of(p["small"]), 1e-9) for p in runs]
+        return [sum(map(of, b["large"])) / max(sum(map(of, b["small"])), 1e-9) for b in runs]
 
     wall, cpu = ratios(lambda r: r["seconds"]), ratios(lambda r: r["cpu_seconds"])
     return {
-        "triples_ratio": runs[0]["large"]["triples"] / runs[0]["small"]["triples"],
-        "pairs": runs,
+        "triples_ratio": runs[0]["large"][0]["triples"] / runs[0]["small"][0]["triples"],
+        "blocks": runs,
         "wall_ratios": wall,
         "cpu_ratios": cpu,
         "wall_ratio": statistics.median(wall),
         "cpu_ratio": statistics.median(cpu),
         "stage_ratios": {
             stage: statistics.median(ratios(lambda r, stage=stage: r["stages"][stage]))
-            for stage in runs[0]["small"]["stages"]
+            for stage in runs[0]["small"][0]["stages"]
         },
     }
 
@@ -678,15 +680,18 @@ def report(size: float, ours: dict[str, Any], naive: dict[str, Any] | None) -> N
 def report_growth(grew: dict[str, Any]) -> None:
     small, large = grew["sizes"]
     t = grew["triples_ratio"]
-    per_pair = "; ".join(
-        f"{p['small']['seconds']:.2f} → {p['large']['seconds']:.2f} s" for p in grew["pairs"]
-    )
+
+    def times(runs: list[dict[str, Any]]) -> str:
+        return " + ".join(f"{r['seconds']:.2f}" for r in runs)
+
+    per_block = "; ".join(f"{times(b['small'])} → {times(b['large'])} s" for b in grew["blocks"])
     print(
         f"\n== growth of the graph pipeline from {small:g}x to {large:g}x, "
-        f"{len(grew['pairs'])} pairs built one right after the other ({per_pair})"
+        f"{len(grew['blocks'])} blocks of four builds one right after the other, "
+        f"{small:g}x {large:g}x {large:g}x {small:g}x ({per_block})"
     )
     print(
-        f"triples {t:.2f}x; time {grew['wall_ratio']:.2f}x (pairs "
+        f"triples {t:.2f}x; time {grew['wall_ratio']:.2f}x (blocks "
         + " / ".join(f"{r:.2f}" for r in grew["wall_ratios"])
         + f"), {100 * (grew['wall_ratio'] / t - 1):+.1f} % against linear; CPU time "
         f"{grew['cpu_ratio']:.2f}x ("
@@ -694,7 +699,7 @@ def report_growth(grew: dict[str, Any]) -> None:
         + f"), {100 * (grew['cpu_ratio'] / t - 1):+.1f} %"
     )
     print(
-        "per stage (median of the pairs): "
+        "per stage (median of the blocks): "
         + ", ".join(f"{k} {v:.2f}x" for k, v in grew["stage_ratios"].items())
     )
 
@@ -759,11 +764,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument(
-        "--growth-pairs",
+        "--growth-blocks",
         type=int,
         default=3,
-        help="pairs of pipeline builds (the two largest sizes, one after the other) that "
-        "measure the growth between them (0: none)",
+        help="blocks of four pipeline builds (the two largest sizes, one after the other, "
+        "small large large small) that measure the growth between them (0: none)",
     )
     parser.add_argument(
         "--one",
@@ -834,13 +839,13 @@ def main(argv: list[str] | None = None) -> int:
         report(size, ours, naive)
         results.append({"size": size, "ours": ours, "naive": naive})
     grew = None
-    if args.growth_pairs > 0 and len(args.sizes) > 1:
+    if args.growth_blocks > 0 and len(args.sizes) > 1:
         small, large = sorted(args.sizes)[-2:]
         grew = growth(
             _corpus(small, work) / "data",
             _corpus(large, work) / "data",
             work / "growth",
-            args.growth_pairs,
+            args.growth_blocks,
             args.budget,
         )
         grew["sizes"] = [small, large]
