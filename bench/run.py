@@ -669,12 +669,14 @@ def report(size: float, ours: dict[str, Any], naive: dict[str, Any] | None) -> N
                 100 * r["session"]["share"] for r in runs if "session" in r
             ],
         }
-        print(
-            "runs: "
-            + "; ".join(f"{k} " + " / ".join(f"{v:.2f}" for v in vs) for k, vs in spread.items())
-        )
+        print("runs: " + "; ".join(f"{k} {_each(vs)}" for k, vs in spread.items()))
     for note in (naive or {}).get("notes", []):
         print(f"naive: {note}")
+
+
+def _each(values: list[float]) -> str:
+    """Each run's figure, as the report prints them side by side: "1.00 / 2.00"."""
+    return " / ".join(f"{v:.2f}" for v in values)
 
 
 def report_growth(grew: dict[str, Any]) -> None:
@@ -692,11 +694,9 @@ def report_growth(grew: dict[str, Any]) -> None:
     )
     print(
         f"triples {t:.2f}x; time {grew['wall_ratio']:.2f}x (blocks "
-        + " / ".join(f"{r:.2f}" for r in grew["wall_ratios"])
-        + f"), {100 * (grew['wall_ratio'] / t - 1):+.1f} % against linear; CPU time "
-        f"{grew['cpu_ratio']:.2f}x ("
-        + " / ".join(f"{r:.2f}" for r in grew["cpu_ratios"])
-        + f"), {100 * (grew['cpu_ratio'] / t - 1):+.1f} %"
+        f"{_each(grew['wall_ratios'])}), {100 * (grew['wall_ratio'] / t - 1):+.1f} % against "
+        f"linear; CPU time {grew['cpu_ratio']:.2f}x ({_each(grew['cpu_ratios'])}), "
+        f"{100 * (grew['cpu_ratio'] / t - 1):+.1f} %"
     )
     print(
         "per stage (median of the blocks): "
