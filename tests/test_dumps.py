@@ -1,14 +1,17 @@
-"""Dumps made graph by graph: a rebuild takes unchanged graphs' pieces from the cache and
+"""Dumps made graph by graph: a rebuild copies unchanged graphs' pieces from the last dumps and
 writes the same dataset a full build writes, with gzip copies of several members."""
 
 from __future__ import annotations
 
 import gzip
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from conftest import REPO, second_plan
 
+from wpsgraph import dumps, pieces
 from wpsgraph.build import Project, build
 from wpsgraph.dumps import _dump, _piece, _trig_head
 
@@ -33,39 +36,98 @@ def _dataset(path: Path) -> tuple[set[str], int]:
     return ground, len(quads)
 
 
-def test_a_rebuild_writes_the_dumps_of_a_full_build(fixture_copy: Path, tmp_path: Path) -> None:
+def _calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[tuple[str, str]]:
+    """Each named graph and format that ``dumps._dump`` (the store's serialisation) or
+    ``dumps._piece`` (a graph's piece of a dump) is called for from now on."""
+    made: list[tuple[str, str]] = []
+    function = getattr(dumps, name)
+
+    def counted(*args: object) -> bytes:
+        at = next(i for i, a in enumerate(args) if isinstance(a, ox.NamedNode | ox.DefaultGraph))
+        g, ext = args[at], args[at + 1]
+        if isinstance(g, ox.NamedNode):  # the default graph, empty, has no key: made always
+            made.append((g.value, str(ext)))
+        return function(*args)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(dumps, name, counted)
+    return made
+
+
+def test_a_rebuild_writes_the_dumps_of_a_full_build(
+    fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     second = second_plan(fixture_copy)
     project, cache, out = Project(REPO, data_dir=fixture_copy), tmp_path / "cache", tmp_path / "d"
     build(project, out, cache=cache)
-    pieces = {p.name: p.stat().st_ino for p in (cache / "dumps").iterdir()}
-    # six graphs (ontology, reference, two plans and their links), each with three pieces
-    # (TriG, N-Quads, JSON-LD) and their gzip members, and the shared two with their
-    # N-Triples (a plan's are only read to make its pieces); and each plan's part of the
-    # merged N-Triples (its own lines, with a gzip member, and the others)
-    assert len(pieces) == 6 * 6 + 2 + 2 * 3
-    assert sum(name.endswith(".nt") for name in pieces) == 2
+    # the pieces a dump holds whole are not written twice: the cache keeps where they lie
+    # in the dumps (six graphs: ontology, reference, two plans and their links; a plan's
+    # own lines of the merged N-Triples), and files only for the two shared graphs'
+    # N-Triples and each plan's lines the merged N-Triples merge anew
+    files = sorted(p.name for p in (cache / "dumps").iterdir())
+    assert len(files) == 2 + 2 + 1 and "spans.json" in files
+    assert sum(name.endswith(".nt") for name in files) == 2
+    spans = json.loads((cache / "dumps" / "spans.json").read_text())
+    assert sorted(spans) == sorted(pieces.SPANNED)
+    assert {len(spans[e]["spans"]) for e in dumps.PIECED} == {6}
+    assert len(spans["nt-own"]["spans"]) == 2
+    for ext, kept in spans.items():
+        assert kept["path"] == str((out / f"wpsgraph.{ext.replace('nt-own', 'nt')}").resolve())
+    data = (out / "wpsgraph.trig").read_bytes()
+    for _, start, size in spans["trig"]["spans"].values():  # a graph's block, whole
+        assert data[start : start + size].endswith(b"}\n") and b" {\n" in data[start:][:size]
     second.write_text(second.read_text().replace("Fund women's", "Fund all women's"))
-    stray = cache / "dumps" / f"{'0' * 32}.trig"  # a piece of an older layout, key inside
-    stray.write_bytes(b"key\n<a> <b> <c> .\n")
+    stray = cache / "dumps" / f"{'0' * 32}.{'1' * 32}.trig"  # a piece of an older layout
+    stray.write_bytes(b"<a> <b> <c> .\n")
+    made = _calls(monkeypatch, "_dump")
     build(project, out, cache=cache)
-    assert not stray.exists()  # removed: never found again
+    assert not stray.exists()  # removed: now found in its dump
+    # only the edited plan's two graphs were serialised (N-Triples, Turtle, JSON-LD); the
+    # others' pieces were copied from the last dumps
+    graphs = {g for g, _ in made}
+    assert len(graphs) == 2 and all("fx-nap-2021" in g for g in graphs)
+    assert len(made) == 2 * 3
+    made.clear()
     build(project, tmp_path / "full")  # no cache: every piece made
+    assert len({g for g, _ in made}) == 6
     for name in FORMATS:
         mine, theirs = _dataset(out / name), _dataset(tmp_path / "full" / name)
         assert mine == theirs, name
         assert any("Fund all women" in q for q in mine[0])
         data = (out / name).read_bytes()
+        assert data == (tmp_path / "full" / name).read_bytes(), name
         assert gzip.decompress((out / "site" / "dumps" / f"{name}.gz").read_bytes()) == data
-    # the unchanged plan's and the shared graphs' pieces were kept, the edited plan's made
-    # anew under its new key (one file per graph and format, the previous one removed:
-    # the cache does not grow)
-    after = {p.name: p.stat().st_ino for p in (cache / "dumps").iterdir()}
-    assert len(after) == len(pieces)
-    made = [name for name in after if after[name] != pieces.get(name)]
-    assert len(made) == 2 * 6 + 3  # the edited plan's two graphs and its merged part
-    assert len(pieces.keys() - after.keys()) == len(made)  # theirs under the old key
+    # the cache does not grow: the same files, the edited plan's under its new key
+    assert len(list((cache / "dumps").iterdir())) == len(files)
     # a gzip copy is one member per piece (and per separator): several in one stream
     assert (out / "wpsgraph.trig.gz").read_bytes().count(b"\x1f\x8b\x08") > 1
+
+
+def test_a_dump_changed_since_the_last_build_is_not_copied_from(
+    fixture_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pieces are copied from the last dumps only while each is the file that build
+    wrote: one edited, replaced or removed since has its graphs serialised anew."""
+    second_plan(fixture_copy)
+    project, cache, out = Project(REPO, data_dir=fixture_copy), tmp_path / "cache", tmp_path / "d"
+    build(project, out, cache=cache)
+    trig = out / "wpsgraph.trig"
+    trig.write_bytes(trig.read_bytes().replace(b"Fund women", b"Fund no women"))
+    (out / "wpsgraph.jsonld").unlink()
+    made = _calls(monkeypatch, "_piece")
+    build(project, out, cache=cache)
+    graphs = {g for g, _ in made}  # every graph's TriG and JSON-LD; the N-Quads copied
+    assert len(graphs) == 6
+    assert sorted(made) == sorted((g, e) for g in graphs for e in ("jsonld", "trig"))
+    build(project, tmp_path / "full")
+    for name in FORMATS:
+        assert (out / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+    assert b"Fund no women" not in trig.read_bytes()
+    # a cache whose spans cannot be read is a cache without them
+    (cache / "dumps" / "spans.json").write_text("{not json")
+    made.clear()
+    build(project, out, cache=cache)
+    assert len(made) == 6 * 3
+    assert (out / "wpsgraph.nq").read_bytes() == (tmp_path / "full" / "wpsgraph.nq").read_bytes()
 
 
 def test_two_builds_of_the_same_data_write_the_same_bytes(tmp_path: Path) -> None:

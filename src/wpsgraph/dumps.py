@@ -4,20 +4,22 @@ Each dump is written as a sequence of pieces, one per named graph, that the stor
 serialises on its own: a TriG block ``<g> { … }``, N-Quads lines, a JSON-LD object
 ``{"@id": g, "@graph": […]}``. A gzip copy is made of each dump the same way, one gzip
 member per piece (a file of several members is one valid gzip stream). With a
-:class:`PieceCache`, a graph's pieces and their gzip members are kept under a key that
-covers everything the graph's content depends on (a plan's cache key for its plan and
-links graphs; the shared digest for reference data, themes and ontology), so a rebuild
-after one plan changed serialises and compresses only that plan's two graphs and copies
-the others' bytes. The merged N-Triples hold every triple once: a plan's lines about its
-own resources are cached as one part per plan, and only the few lines any graph may
-share with another are merged anew (:func:`_merged_nt`).
+:class:`PieceCache`, each graph's pieces and their gzip members are found again under a
+key that covers everything the graph's content depends on (a plan's cache key for its
+plan and links graphs; the shared digest for reference data, themes and ontology), where
+they lie in the dumps the last build wrote: a rebuild after one plan changed serialises
+and compresses only that plan's two graphs and copies the others' bytes, and a full
+build writes each piece once, into its dump. The merged N-Triples hold every triple
+once: a plan's lines about its own resources are one part per plan, found again in the
+last ``.nt`` dump, and only the few lines any graph may share with another are merged
+anew (:func:`_merged_nt`).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -118,12 +120,11 @@ def write_dumps(
                 found = pieces.find(g, ext)
                 assert found is not None
                 return found
-            data = _piece(g, ext, nt(g), raw)
-            pieces.keep(g, ext, data)
-            return data
+            return _piece(g, ext, nt(g), raw)
 
         merged = _merged_nt(shared, groups, nt, pieces)
-        write_parts(nt_path, (data for data, _ in merged))
+        placed = write_parts(nt_path, (data for data, _ in merged))
+        pieces.note("nt-own", nt_path, (g for _, g in merged), placed)
         # zlib frees the interpreter lock too: the gzip copies are compressed on every
         # core while the next dumps are made, and written once all are
         copies = [_gzip_copy(nt_path, "nt-own", merged, pieces, pool)] if compress else []
@@ -137,7 +138,8 @@ def write_dumps(
                 if size(data):
                     parts.append((data, g))
             parts.append((_TAIL[ext], None))
-            write_parts(path, (data for data, _ in parts))
+            placed = write_parts(path, (data for data, _ in parts))
+            pieces.note(ext, path, (g for _, g in parts), placed)
             if compress:
                 copies.append(_gzip_copy(path, ext, parts, pieces, pool))
         for write in copies:
@@ -196,8 +198,8 @@ def _merged_nt(
     A graph's lines about the resources it owns (``owner``: each plan's graphs by the
     plan's IRI, whose resources are the plan and every IRI under it) are in no other
     plan's graphs, so they need only be told apart from its sibling's (a plan graph and
-    its links graph repeat some triples). They are cached as one part per plan, under
-    its plan graph. The other lines (the ``shared`` graphs', and a plan's about its
+    its links graph repeat some triples). They are one part per plan, found again under its plan
+    graph in the last dump. The other lines (the ``shared`` graphs', and a plan's about its
     source document) are few: they are merged across all graphs each time."""
     parts: list[tuple[Part, Graph | None]] = []
     others: dict[bytes, None] = {}
@@ -221,8 +223,7 @@ def _merged_nt(
             for ln in lines:
                 (own_lines if ln.startswith(marks) else rest_lines).append(ln)
             mine, rest = b"".join(own_lines), b"".join(rest_lines)
-            pieces.keep(first, "nt-own", mine)
-            pieces.keep(first, "nt-rest", rest)
+            pieces.keep(first, "nt-rest", rest)  # "nt-own" is found in the .nt dump
         if size(mine):
             parts.append((mine, first))
         others.update(dict.fromkeys(rest.splitlines(True)))
@@ -237,9 +238,9 @@ def _gzip_copy(
     pieces: Pieces,
     pool: ThreadPoolExecutor,
 ) -> Callable[[], None]:
-    """The gzip copy of a dump, one member per part: a graph's member from the cache, the
-    others compressed on every core (and a graph's put in the cache). Returns what writes
-    it, to be called when the members are wanted."""
+    """The gzip copy of a dump, one member per part: a graph's member from the last dump,
+    the others compressed on every core. Returns what writes it, to be called when the
+    members are wanted."""
     members: list[Part | Future[bytes]] = []
     graphs = [g for _, g in parts]  # not the parts: their bytes are freed once compressed
     for data, g in parts:
@@ -251,16 +252,12 @@ def _gzip_copy(
             members.append(member)
 
     def write() -> None:
-        with path.with_name(path.name + ".gz").open("wb") as f:
-            for g, member in zip(graphs, members, strict=True):
-                if isinstance(member, Future):
-                    member = member.result()
-                    if g is not None:
-                        pieces.keep(g, ext + ".gz", member)
-                if isinstance(member, Slice):
-                    member.copy_to(f)
-                else:
-                    f.write(member)
+        def resolved() -> Iterator[Part]:
+            for member in members:
+                yield member.result() if isinstance(member, Future) else member
+
+        gz = path.with_name(path.name + ".gz")
+        pieces.note(ext + ".gz", gz, graphs, write_parts(gz, resolved()))
 
     return write
 

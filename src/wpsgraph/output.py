@@ -136,6 +136,9 @@ def write_output(
             reuse.restore()  # folders moved from the previous site go back
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if pieces is not None:
+        # where each graph's pieces lie in the dumps now in place: a rebuild copies them
+        pieces.save(tmp, out)
 
 
 def _graph_keys(result: BuildResult) -> dict[str, str]:
