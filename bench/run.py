@@ -766,7 +766,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--growth-blocks",
         type=int,
-        default=3,
+        default=5,
         help="blocks of four pipeline builds (the two largest sizes, one after the other, "
         "small large large small) that measure the growth between them (0: none)",
     )
