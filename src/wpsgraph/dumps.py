@@ -198,9 +198,9 @@ def _merged_nt(
     A graph's lines about the resources it owns (``owner``: each plan's graphs by the
     plan's IRI, whose resources are the plan and every IRI under it) are in no other
     plan's graphs, so they need only be told apart from its sibling's (a plan graph and
-    its links graph repeat some triples). They are one part per plan, found again under its plan
-    graph in the last dump. The other lines (the ``shared`` graphs', and a plan's about its
-    source document) are few: they are merged across all graphs each time."""
+    its links graph repeat some triples). They are one part per plan, found again under
+    its plan graph in the last dump. The other lines (the ``shared`` graphs', and a plan's
+    about its source document) are few: they are merged across all graphs each time."""
     parts: list[tuple[Part, Graph | None]] = []
     others: dict[bytes, None] = {}
     for g in shared:
