@@ -74,8 +74,9 @@ def write_parts(path: Path, parts: Iterable[Part]) -> Placed:
                 part.copy_to(f)
             else:
                 f.write(part)
-            placed.append((at, size(part)))
-            at += size(part)
+            n = size(part)
+            placed.append((at, n))
+            at += n
     return placed
 
 
@@ -116,8 +117,8 @@ class PieceCache:
             else:
                 self.held[graph, ext] = key
         self.dumps = _Spans.read(folder / SPANS)
-        # the dumps being written: ext -> (path, [(graph digest, key digest, start, size)])
-        self.noted: dict[str, tuple[Path, list[tuple[str, str, int, int]]]] = {}
+        # the dumps being written: ext -> (path, {graph digest: (key digest, start, size)})
+        self.noted: dict[str, tuple[Path, dict[str, tuple[str, int, int]]]] = {}
 
     def _path(self, graph: str, key: str, ext: str) -> str:
         return f"{self.folder}/{graph}.{key}.{ext}"
@@ -139,10 +140,7 @@ class PieceCache:
     def put(self, graph: str, key: str, ext: str, data: bytes) -> None:
         g, k = _digest(graph), _digest(key)
         path = self._path(g, k, ext)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
+        _replace(path, data)
         before = self.held.get((g, ext))
         self.held[g, ext] = k
         if before is not None and before != k:
@@ -151,7 +149,7 @@ class PieceCache:
     def note(self, ext: str, path: Path, spans: Iterable[tuple[str, str, int, int]]) -> None:
         """Where the pieces of the dump ``path`` being written lie: each piece's graph,
         key, start and size. Kept by :meth:`save` once the dump is in place."""
-        self.noted[ext] = (path, [(_digest(g), _digest(k), at, n) for g, k, at, n in spans])
+        self.noted[ext] = (path, {_digest(g): (_digest(k), at, n) for g, k, at, n in spans})
 
     def save(self, written: Path, now: Path) -> None:
         """Keep where the pieces noted lie, the dumps written into the folder ``written``
@@ -159,11 +157,19 @@ class PieceCache:
         kept = {}
         for ext, (path, spans) in self.noted.items():
             dump = now / path.relative_to(written)
-            kept[ext] = _Spans(str(dump), _identity(dump), {g: (k, at, n) for g, k, at, n in spans})
-        tmp = self.folder / f"{SPANS}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps({ext: spans.to_json() for ext, spans in kept.items()}))
-        os.replace(tmp, self.folder / SPANS)
+            kept[ext] = _Spans(str(dump), _identity(dump), spans)
+        data = json.dumps({ext: spans.to_json() for ext, spans in kept.items()})
+        _replace(f"{self.folder}/{SPANS}", data.encode())
         self.dumps, self.noted = kept, {}
+
+
+def _replace(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a file of this process's own, renamed over it:
+    a reader sees the old file or the new one, never half of one."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
 
 
 def _identity(path: Path) -> list[int]:
