@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,6 +19,7 @@ from conftest import REPO, count
 from wpsgraph.build import BuildResult, Project, build
 from wpsgraph.cli import main
 from wpsgraph.errors import DataError
+from wpsgraph.lock import lock_path, output_lock
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:
@@ -91,7 +98,8 @@ def test_a_failed_build_leaves_the_previous_output_untouched(
     with pytest.raises(DataError):
         build(Project(REPO, data_dir=fixture_copy), out)
     assert _tree_digest(out) == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+    # no temporary left (the lock file stays, see wpsgraph.lock)
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == [lock_path(out)]
 
     runner = CliRunner()
     res = runner.invoke(
@@ -108,6 +116,68 @@ def test_a_successful_rebuild_replaces_the_output(fixture_copy: Path, tmp_path: 
     (out / "stale.txt").write_text("from an older build")
     build(Project(REPO, data_dir=fixture_copy), out, site=False)
     assert not (out / "stale.txt").exists()
+    assert (out / "wpsgraph.trig").is_file()
+
+
+def test_a_second_build_of_the_same_folder_waits_for_the_first(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    """While another build holds the output folder's lock (here the test, through a file
+    of its own: the kernel's lock is per open file, so a thread of this process waits as
+    another process would), a build says it waits, writes nothing, and goes on once the
+    lock is let go."""
+    out = tmp_path / "dist"
+    said: list[str] = []
+    waiting = threading.Event()
+
+    def log(line: str) -> None:
+        said.append(line)
+        if line.startswith("waiting"):
+            waiting.set()
+
+    with ThreadPoolExecutor(1) as pool:
+        with output_lock(out):
+            done = pool.submit(build, Project(REPO, data_dir=fixture_copy), out, log=log)
+            assert waiting.wait(120), said
+            assert not done.done()
+            assert not out.exists()
+            assert not list(tmp_path.glob(".dist.*/"))  # not even a temporary folder
+        done.result(timeout=300)
+    assert said[0] == f"waiting for another build writing {out} (process {os.getpid()}) to finish"
+    assert (out / "wpsgraph.trig").is_file() and (out / "site" / "index.html").is_file()
+    assert lock_path(out).read_text() == f"{os.getpid()}\n"  # the last holder's
+
+
+def test_a_build_killed_while_writing_leaves_no_lock_behind(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    """The lock ends with the process that held it: a build killed while it held the lock
+    does not keep the next one waiting."""
+    out = tmp_path / "dist"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from pathlib import Path\n"
+            "from wpsgraph.lock import output_lock\n"
+            "with output_lock(Path(sys.argv[1])):\n"
+            "    print('held', flush=True)\n"
+            "    time.sleep(600)\n",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        assert lock_path(out).read_text() == f"{holder.pid}\n"
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    said: list[str] = []
+    build(Project(REPO, data_dir=fixture_copy), out, site=False, log=said.append)
+    assert not [line for line in said if line.startswith("waiting")]
     assert (out / "wpsgraph.trig").is_file()
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wpsgraph.dumps import write_dumps
+from wpsgraph.lock import output_lock
 from wpsgraph.pieces import PieceCache
 
 if TYPE_CHECKING:
@@ -81,14 +82,26 @@ def write_output(
 ) -> None:
     """The dumps and (with a ``prelude``, see :mod:`wpsgraph.site.prelude`) the site of a
     built graph, written into a temporary folder beside ``out`` and swapped in only when
-    all of it succeeded."""
+    all of it succeeded; one build at a time (see :mod:`wpsgraph.lock`)."""
+    out = out.resolve()
+    with output_lock(out, log):
+        _write_output(result, project, out, prelude, log=log, cache=cache)
+
+
+def _write_output(
+    result: BuildResult,
+    project: Project,
+    out: Path,
+    prelude: Prelude | None,
+    *,
+    log: Callable[[str], None],
+    cache: Path | None,
+) -> None:
     from wpsgraph.site import build_site
     from wpsgraph.site.render import compiled_templates
     from wpsgraph.site.reuse import SiteReuse, site_code_digest
 
     site = prelude is not None
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     reuse = None
     try:
