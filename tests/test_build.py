@@ -181,6 +181,20 @@ def test_a_build_killed_while_writing_leaves_no_lock_behind(
     assert (out / "wpsgraph.trig").is_file()
 
 
+def test_an_output_folder_that_cannot_be_written_is_a_clear_error(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    out = tmp_path / "a-file" / "dist"
+    res = CliRunner().invoke(
+        main, ["--root", str(REPO), "build", "--data", str(fixture_copy), "--out", str(out)]
+    )
+    assert res.exit_code == 1
+    why = f"File exists: {tmp_path / 'a-file'}"  # the file where a folder would be
+    assert res.output == f"error: {out}: cannot write the output there ({why})\n"
+    assert (tmp_path / "a-file").read_text() == "not a folder"
+
+
 def test_base_url_changes_every_data_iri(fixture_copy: Path, tmp_path: Path) -> None:
     result = build(
         Project(REPO, data_dir=fixture_copy), tmp_path / "d", base="https://example.org/wps"

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from wpsgraph.errors import WpsgraphError
+
 try:
     import fcntl
 except ImportError:  # not a POSIX system: builds are not kept apart
@@ -36,12 +38,20 @@ def lock_path(out: Path) -> Path:
 @contextmanager
 def output_lock(out: Path, log: Callable[[str], None] = lambda _: None) -> Iterator[None]:
     """Hold the lock of the output folder ``out`` while the block runs. When another
-    process (or another thread of this one) holds it, say so with ``log`` and wait."""
+    process (or another thread of this one) holds it, say so with ``log`` and wait. A
+    folder where nothing can be written (its parent a file, no permission) is a
+    :class:`~wpsgraph.errors.WpsgraphError` naming it."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path(out), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        problem = f"cannot write the output there ({exc.strerror}{where})"
+        raise WpsgraphError(f"{out}: {problem}") from exc
     if fcntl is None:
+        os.close(fd)
         yield
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path(out), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
