@@ -196,3 +196,34 @@ def test_a_cache_drops_the_entries_it_kept_before_its_folder_per_plan(tmp_path: 
         (folder / name).write_text("x")
     PlanCache(folder, "shared")
     assert sorted(p.name for p in folder.iterdir()) == sorted([*kept, "dumps", "plans"])
+
+
+def test_a_damaged_cache_entry_is_a_miss_and_is_put_back(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    """An entry the cache cannot read whole (metadata cut short as when the machine
+    stopped mid-write, N-Quads of another size than the metadata says, validation results
+    that are not ours) is not served: the plan is imported (or validated) again, the
+    graph is the one a build without the cache makes, and the entry is written anew."""
+    second_plan(fixture_copy)
+    project, cache = Project(REPO, data_dir=fixture_copy), tmp_path / "cache"
+    first = build_graph(project, cache=cache)
+    expected = _ground(first.store)
+    assert first.report.results  # warnings, compared below
+    entries = {p.name: p for p in (cache / "plans").iterdir()}
+    meta = next(p for p in entries["fx-nap-2020.yaml"].glob("*.json") if ".results" not in p.name)
+    nq = next(entries["fx-nap-2021.yaml"].glob("*.nq"))
+    meta.write_text(meta.read_text()[:20])  # cut short
+    nq.write_bytes(nq.read_bytes()[:-100])  # cut short, still valid lines up to there
+    damaged = build_graph(project, cache=cache)
+    assert damaged.reused == 0  # both imported again
+    assert _ground(damaged.store) == expected
+    assert build_graph(project, cache=cache).reused == 2  # both put back whole
+
+    results = next(entries["fx-nap-2020.yaml"].glob("*.results.json"))
+    results.write_text('[["no such severity"]]')
+    revalidated = build_graph(project, cache=cache)
+    assert revalidated.reused == 2
+    assert "fx-nap-2020" in revalidated.revalidated
+    assert [str(r) for r in revalidated.report.results] == [str(r) for r in first.report.results]
+    assert build_graph(project, cache=cache).revalidated == []

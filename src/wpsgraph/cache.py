@@ -90,15 +90,24 @@ class PlanCache:
         return folder / f"{key}.nq", folder / f"{key}.json"
 
     def get(self, plan_file: Path) -> CachedPlan | None:
+        """The plan file's entry under its key, if the cache holds it whole: an entry
+        that cannot be read (half written when the machine stopped, N-Quads of another
+        size than its metadata says, metadata that is not ours) is a miss, which the
+        build imports again and puts back."""
         nq, meta = self._paths(plan_file, self.key(plan_file))
-        if not (nq.is_file() and meta.is_file()):
+        try:
+            info = json.loads(meta.read_text(encoding="utf-8"))
+            nquads = nq.read_bytes()
+            if len(nquads) != info["size"]:
+                raise ValueError(f"{nq}: {len(nquads)} bytes, not {info['size']}")
+            located = {k: Located(*v) for k, v in info["located"].items()}
+            plan = CachedPlan(str(info["plan_id"]), str(info["display"]), nquads, located)
+        except (OSError, ValueError, LookupError, TypeError, AttributeError):
             self.misses += 1
             return None
-        info = json.loads(meta.read_text(encoding="utf-8"))
-        located = {k: Located(*v) for k, v in info["located"].items()}
         self.hits += 1
         os.utime(nq)  # the entry last used is the one :meth:`put` keeps beside the new
-        return CachedPlan(info["plan_id"], info["display"], nq.read_bytes(), located)
+        return plan
 
     def nquads(self, plan_file: Path, key: str) -> bytes | None:
         """The N-Quads of the plan file's entry under ``key`` (its current one, or the one
@@ -129,21 +138,16 @@ class PlanCache:
         for other, paths in entries.items():
             if other != previous:
                 for path in paths:
-                    path.unlink()
+                    path.unlink(missing_ok=True)  # another build may have removed it
         nq, meta = self._paths(plan_file, key)
-        tmp = nq.with_suffix(".tmp")
-        tmp.write_bytes(plan.nquads)
-        tmp.replace(nq)
-        meta.write_text(
-            json.dumps(
-                {
-                    "plan_id": plan.plan_id,
-                    "display": plan.display,
-                    "located": {k: [v.file, v.line, v.name] for k, v in plan.located.items()},
-                }
-            ),
-            encoding="utf-8",
-        )
+        replace_file(nq, plan.nquads)
+        info = {
+            "plan_id": plan.plan_id,
+            "display": plan.display,
+            "size": len(plan.nquads),
+            "located": {k: [v.file, v.line, v.name] for k, v in plan.located.items()},
+        }
+        replace_file(meta, json.dumps(info).encode())  # last: what makes the entry whole
 
     # validation results: a plan's (focus nodes that are subjects of its quads), and the
     # shared ones (every other focus: reference data, ontology), under the same keys
@@ -156,12 +160,13 @@ class PlanCache:
     def get_results(self, plan_file: Path | None) -> list[ValidationResult] | None:
         """The cached results of a plan (``None``: the shared ones), if any."""
         path = self._results_path(plan_file)
-        if not path.is_file():
-            return None
-        return [
-            ValidationResult(Severity(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7])
-            for r in json.loads(path.read_text(encoding="utf-8"))
-        ]
+        try:
+            return [
+                ValidationResult(Severity(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7])
+                for r in json.loads(path.read_text(encoding="utf-8"))
+            ]
+        except (OSError, ValueError, LookupError, TypeError):
+            return None  # none, or not readable: validated again
 
     def put_results(self, plan_file: Path | None, results: list[ValidationResult]) -> None:
         path = self._results_path(plan_file)
@@ -173,9 +178,17 @@ class PlanCache:
             [r.severity.value, r.file, r.line, r.node, r.message, r.focus, r.path, r.shape]
             for r in results
         ]
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        replace_file(path, json.dumps(rows, ensure_ascii=False).encode())
+
+
+def replace_file(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a file of this process's own, renamed over it:
+    a reader sees the old file or the new one, never half of one, and two builds writing
+    the same entry at once do not write into one temporary file."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
 
 
 _FLAT_ENTRY = re.compile(
@@ -189,4 +202,5 @@ def _drop_flat_entries(folder: Path) -> None:
     with os.scandir(folder) as found:
         for entry in found:
             if entry.is_file() and _FLAT_ENTRY.fullmatch(entry.name):
-                os.unlink(entry.path)
+                with contextlib.suppress(FileNotFoundError):  # another build's removal
+                    os.unlink(entry.path)

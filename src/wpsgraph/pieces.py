@@ -22,6 +22,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from wpsgraph.cache import replace_file
+
 Graph = ox.NamedNode | ox.DefaultGraph
 
 
@@ -140,7 +142,7 @@ class PieceCache:
     def put(self, graph: str, key: str, ext: str, data: bytes) -> None:
         g, k = _digest(graph), _digest(key)
         path = self._path(g, k, ext)
-        _replace(path, data)
+        replace_file(path, data)
         before = self.held.get((g, ext))
         self.held[g, ext] = k
         if before is not None and before != k:
@@ -159,17 +161,8 @@ class PieceCache:
             dump = now / path.relative_to(written)
             kept[ext] = _Spans(str(dump), _identity(dump), spans)
         data = json.dumps({ext: spans.to_json() for ext, spans in kept.items()})
-        _replace(f"{self.folder}/{SPANS}", data.encode())
+        replace_file(f"{self.folder}/{SPANS}", data.encode())
         self.dumps, self.noted = kept, {}
-
-
-def _replace(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a file of this process's own, renamed over it:
-    a reader sees the old file or the new one, never half of one."""
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
 
 
 def _identity(path: Path) -> list[int]:
