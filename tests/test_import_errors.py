@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,31 @@ def test_every_problem_of_a_file_is_reported_at_once(fixture_copy: Path) -> None
     with pytest.raises(DataError) as caught:
         build_graph(Project(REPO, data_dir=fixture_copy), check=False)
     assert {i.line for i in caught.value.issues} >= {6, 41}
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_a_plan_file_that_is_not_a_file_is_named_with_why(
+    fixture_copy: Path, tmp_path: Path, cache: bool
+) -> None:
+    """Names in data/plans/ that look like plan files but cannot be read (a folder, a link
+    to nothing or to itself, a pipe) are data errors naming each as listed, with or without
+    the cache (whose key reads every plan file first), and no graph is made."""
+    plans = fixture_copy / "plans"
+    (plans / "folder.yaml").mkdir()
+    (plans / "dangling.yaml").symlink_to("nowhere.yaml")
+    (plans / "loop.yaml").symlink_to("loop.yaml")
+    os.mkfifo(plans / "pipe.yaml")
+    project = Project(REPO, data_dir=fixture_copy)
+    with pytest.raises(DataError) as caught:
+        build_graph(project, cache=tmp_path / "cache" if cache else None)
+    found = {(Path(i.file).name, i.message) for i in caught.value.issues}
+    assert found == {
+        ("dangling.yaml", "a link to no file"),
+        ("folder.yaml", "a folder, not a plan file"),
+        ("loop.yaml", "a link to no file"),
+        ("pipe.yaml", "not a regular file"),
+    }
+    assert all(i.file.endswith(f"plans/{Path(i.file).name}") for i in caught.value.issues)
 
 
 def test_bad_reference_data_is_rejected(fixture_copy: Path) -> None:

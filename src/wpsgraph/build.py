@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from wpsgraph.cache import PlanCache, shared_digest
 from wpsgraph.errors import WpsgraphError
 from wpsgraph.importer import ImportedPlan
+from wpsgraph.importer import plan_files as list_plan_files
 from wpsgraph.output import write_output
 from wpsgraph.reference import Located, Reference, load_reference
 from wpsgraph.revalidate import validate_with_cache
@@ -188,7 +189,7 @@ def build_graph(
     store_cache = None
     cached: list[ImportedPlan] = []
     links: dict[str, list[ox.Quad]] = {}
-    files = plan_files or sorted((project.data / "plans").glob("*.yaml"))
+    files = list_plan_files(project.data, plan_files or None)
     if cache is not None:
         shared = shared_digest(project.data, project.ontology, project.shapes, base)
         store_cache = PlanCache(cache, shared)

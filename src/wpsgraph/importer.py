@@ -10,6 +10,7 @@ and line, so that errors and pages can point back to both.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
@@ -98,6 +99,37 @@ def read_plan(path: Path, data: Path, ref: Reference, ids: Iris) -> ImportedPlan
     return plan
 
 
+def plan_files(data: Path, only: list[Path] | None = None) -> list[Path]:
+    """``only`` those files, or every ``data/plans/*.yaml``, in order: each a file that
+    can be read, else a data error naming every one that cannot (a folder named like a
+    plan file, a link to nothing or to itself, a file without read permission)."""
+    paths = sorted(only) if only is not None else sorted((data / "plans").glob("*.yaml"))
+    if not paths:
+        raise DataError([Issue(f"{data.name}/plans", 0, "", "no plan files (*.yaml)")])
+    unreadable = [
+        # named as listed (its folder's name resolved, not a link's target)
+        Issue(f"{display_path(p.parent, data)}/{p.name}", 0, "", why)
+        for p in paths
+        if (why := _unreadable(p))
+    ]
+    if unreadable:
+        raise DataError(unreadable)
+    return paths
+
+
+def _unreadable(path: Path) -> str:
+    """Why ``path`` is not a plan file that can be read, or "" when it is one."""
+    if path.is_dir():
+        return "a folder, not a plan file"
+    if not path.exists():  # a link to nothing, or to itself
+        return "a link to no file"
+    if not path.is_file():
+        return "not a regular file"
+    if not os.access(path, os.R_OK):
+        return "no permission to read it"
+    return ""
+
+
 def read_plans(
     data: Path, ref: Reference, ids: Iris, *, only: list[Path] | None = None
 ) -> list[ImportedPlan]:
@@ -105,10 +137,7 @@ def read_plans(
     of all files, then raise."""
     issues: list[Issue] = []
     plans: list[ImportedPlan] = []
-    paths = sorted(only) if only is not None else sorted((data / "plans").glob("*.yaml"))
-    if not paths:
-        raise DataError([Issue(f"{data.name}/plans", 0, "", "no plan files (*.yaml)")])
-    for path in paths:
+    for path in plan_files(data, only):
         try:
             plans.append(read_plan(path, data, ref, ids))
         except DataError as exc:

@@ -12,6 +12,7 @@ noticing, so this loader walks the composed node tree itself and reports duplica
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -128,13 +129,18 @@ def load(path: Path, display: str) -> Any:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise DataError([Issue(display, 0, "", f"not UTF-8 text: {exc.reason}")]) from exc
+    except OSError as exc:  # gone or changed since the folder was listed
+        raise DataError([Issue(display, 0, "", f"cannot be read: {exc.strerror}")]) from exc
     return loads(text, display)
 
 
 def display_path(path: Path, data: Path) -> str:
     """How messages name a file: relative to the working directory when it is below it,
     else relative to the folder holding ``data/``."""
-    path = path.resolve()
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError):  # a link to itself (RuntimeError before Python 3.13)
+        path = Path(os.path.abspath(path))
     for base in (Path.cwd(), data.resolve().parent):
         try:
             return str(path.relative_to(base))
