@@ -112,11 +112,44 @@ def test_a_failed_build_leaves_the_previous_output_untouched(
 
 def test_a_successful_rebuild_replaces_the_output(fixture_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
-    out.mkdir()
+    build(Project(REPO, data_dir=fixture_copy), out, site=False)
     (out / "stale.txt").write_text("from an older build")
     build(Project(REPO, data_dir=fixture_copy), out, site=False)
     assert not (out / "stale.txt").exists()
     assert (out / "wpsgraph.trig").is_file()
+
+
+def test_a_folder_the_build_must_not_replace_is_refused_and_kept(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    """The build swaps its whole output folder for the new one: an output folder that is
+    or holds the data (or the project, or another input folder), a folder of other files,
+    or a file, is refused before any work, with a message naming it, and left as it was."""
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "mine.txt").write_text("not a build's")
+    (tmp_path / "a-file").write_text("a file")
+    refused = {
+        fixture_copy: "holds the data folder",
+        fixture_copy / "plans": "holds files but no build's output (wpsgraph.nq)",
+        tmp_path: "holds the data folder",  # the data folder is inside it
+        REPO / "shapes": "holds the shapes folder",
+        REPO.parent: "holds the project",
+        tmp_path / "notes": "holds files but no build's output (wpsgraph.nq)",
+        tmp_path / "a-file": "not a folder",
+    }
+    before = _tree_digest(tmp_path)
+    for out, why in refused.items():
+        res = CliRunner().invoke(
+            main, ["--root", str(REPO), "build", "--data", str(fixture_copy), "--out", str(out)]
+        )
+        assert res.exit_code == 1, out
+        assert res.output.startswith(f"error: {out.resolve()}: ") and why in res.output, out
+    assert _tree_digest(tmp_path) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # not even a lock
+    # an empty folder is a fine output folder
+    (tmp_path / "empty").mkdir()
+    build(Project(REPO, data_dir=fixture_copy), tmp_path / "empty", site=False)
+    assert (tmp_path / "empty" / "wpsgraph.nq").is_file()
 
 
 def test_a_second_build_of_the_same_folder_waits_for_the_first(

@@ -20,7 +20,7 @@ from wpsgraph.cache import PlanCache, shared_digest
 from wpsgraph.errors import WpsgraphError
 from wpsgraph.importer import ImportedPlan
 from wpsgraph.importer import plan_files as list_plan_files
-from wpsgraph.output import write_output
+from wpsgraph.output import check_output_folder, write_output
 from wpsgraph.reference import Located, Reference, load_reference
 from wpsgraph.revalidate import validate_with_cache
 from wpsgraph.store import fill, load_turtle_quads, open_store
@@ -346,6 +346,7 @@ def build_with_graph(
     from wpsgraph.site.prelude import Prelude
 
     started = time.perf_counter()
+    check_output_folder(out, project)  # before the work, not only once it is done
     graph = None
     # with a site, its graph is grouped and its query library started while the store loads
     with Prelude(project.queries, Iris(base).id) if site else nullcontext() as prelude:

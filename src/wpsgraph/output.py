@@ -14,12 +14,46 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wpsgraph.dumps import write_dumps
+from wpsgraph.errors import WpsgraphError
 from wpsgraph.lock import output_lock
 from wpsgraph.pieces import PieceCache
+from wpsgraph.store import DUMP_NAME
 
 if TYPE_CHECKING:
     from wpsgraph.build import BuildResult, Project
     from wpsgraph.site.prelude import Prelude
+
+
+def check_output_folder(out: Path, project: Project) -> None:
+    """Refuse an output folder a build must not replace: a build swaps its whole output
+    folder for the new one and removes the old, so ``out`` may be neither the project nor
+    one of its input folders (nor a folder holding one of them), and a folder that
+    exists must be empty or hold a previous build's output (its ``wpsgraph.nq``)."""
+    out = out.resolve()
+    inputs = {
+        "the project": project.root,
+        "the data folder": project.data,
+        "the ontology folder": project.ontology,
+        "the shapes folder": project.shapes,
+        "the query library": project.queries,
+        "the site's templates": project.site,
+    }
+    for name, folder in inputs.items():
+        folder = folder.resolve()
+        if out == folder or out in folder.parents:
+            raise WpsgraphError(
+                f"{out}: the build replaces its output folder whole, and this one is or "
+                f"holds {name} ({folder}); give another output folder"
+            )
+    if out.is_dir():
+        if any(out.iterdir()) and not (out / f"{DUMP_NAME}.nq").is_file():
+            raise WpsgraphError(
+                f"{out}: holds files but no build's output ({DUMP_NAME}.nq); the build "
+                "replaces its output folder whole, so give a new or empty folder, or one a "
+                "build wrote"
+            )
+    elif out.exists() or out.is_symlink():
+        raise WpsgraphError(f"{out}: not a folder; give a new or empty folder")
 
 
 def swap(new: Path, out: Path) -> None:
@@ -85,6 +119,7 @@ def write_output(
     all of it succeeded; one build at a time (see :mod:`wpsgraph.lock`)."""
     out = out.resolve()
     with output_lock(out, log):
+        check_output_folder(out, project)  # as it is now that no other build writes it
         _write_output(result, project, out, prelude, log=log, cache=cache)
 
 
