@@ -228,6 +228,31 @@ def test_an_output_folder_that_cannot_be_written_is_a_clear_error(
     assert (tmp_path / "a-file").read_text() == "not a folder"
 
 
+@pytest.mark.parametrize(
+    ("base", "why"),
+    [
+        ("javascript:alert(1)", "not an http:// or https:// URL with a host"),
+        ("ftp://example.org/wps", "not an http:// or https:// URL with a host"),
+        ("", "not an http:// or https:// URL with a host"),
+        ('https://example.org/"><script>', "not a valid IRI"),
+        ("https://example.org/w ps", "not a valid IRI"),
+        ("https://example.org/wps#x", "no query (?) or fragment (#)"),
+        ("https://example.org/wps?x=1", "no query (?) or fragment (#)"),
+    ],
+)
+def test_a_base_url_that_cannot_be_a_base_is_refused(
+    fixture_copy: Path, tmp_path: Path, base: str, why: str
+) -> None:
+    """The base goes into every IRI and into the site's pages, links and sitemap: one
+    that is not an http(s) URL, or not a valid IRI, is refused before any work."""
+    out = tmp_path / "dist"
+    args = ["build", "--data", str(fixture_copy), "--out", str(out), "--base-url", base]
+    res = CliRunner().invoke(main, ["--root", str(REPO), *args])
+    assert res.exit_code == 1
+    assert res.output.startswith(f"error: base URL {base!r}: ") and why in res.output
+    assert not out.exists()
+
+
 def test_base_url_changes_every_data_iri(fixture_copy: Path, tmp_path: Path) -> None:
     result = build(
         Project(REPO, data_dir=fixture_copy), tmp_path / "d", base="https://example.org/wps"

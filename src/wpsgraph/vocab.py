@@ -10,8 +10,11 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from pyoxigraph import NamedNode
+
+from wpsgraph.errors import WpsgraphError
 
 DEFAULT_BASE = "https://w3id.org/wpsgraph"
 WPS = "https://w3id.org/wpsgraph/ontology#"
@@ -88,11 +91,34 @@ INSTRUMENT_PATHS = {
 }
 
 
+def checked_base(base: str) -> str:
+    """``base`` if it can be the base of every IRI the data uses (an ``http`` or
+    ``https`` URL with a host, without a query or a fragment, every IRI under it valid),
+    else a :class:`~wpsgraph.errors.WpsgraphError` saying why: the site writes it into
+    its pages, links and sitemap, so it is checked before anything is made from it.
+
+    >>> checked_base("https://example.org/wps")
+    'https://example.org/wps'
+    """
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problem = "not an http:// or https:// URL with a host"
+    elif parts.query or parts.fragment or base.endswith(("?", "#")):
+        problem = "a base URL has no query (?) or fragment (#)"
+    else:
+        try:
+            NamedNode(base.rstrip("/") + "/id/")
+            return base
+        except ValueError as exc:
+            problem = f"not a valid IRI: {exc}"
+    raise WpsgraphError(f"base URL {base!r}: {problem} (such as {DEFAULT_BASE})")
+
+
 class Iris:
     """Every IRI the data uses, derived from one configurable base."""
 
     def __init__(self, base: str = DEFAULT_BASE) -> None:
-        self.base = base.rstrip("/")
+        self.base = checked_base(base).rstrip("/")
         self.id = self.base + "/id/"
 
     def _n(self, path: str) -> NamedNode:
