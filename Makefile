@@ -46,4 +46,4 @@ evaluate: $(STAMP)
 	$(BIN)/wpsgraph evaluate --split test | head -3
 
 clean:
-	rm -rf dist tests/output .pytest_cache .ruff_cache
+	rm -rf dist .dist.lock tests/output .pytest_cache .ruff_cache
