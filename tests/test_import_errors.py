@@ -134,6 +134,22 @@ def test_a_plan_file_that_is_not_a_file_is_named_with_why(
     assert all(i.file.endswith(f"plans/{Path(i.file).name}") for i in caught.value.issues)
 
 
+@pytest.mark.parametrize("name", ["themes.yaml", "resolution-themes.yaml"])
+def test_a_theme_file_that_is_a_folder_is_not_taken_for_no_themes(
+    fixture_copy: Path, name: str
+) -> None:
+    """Without ``themes.yaml`` a project has no themes; a folder of that name is not
+    that, but a file that cannot be read."""
+    path = fixture_copy / "reference" / name
+    path.unlink()
+    path.mkdir()
+    with pytest.raises(DataError) as caught:
+        build_graph(Project(REPO, data_dir=fixture_copy), check=False)
+    assert [(Path(i.file).name, i.message) for i in caught.value.issues] == [
+        (name, "cannot be read: Is a directory")
+    ]
+
+
 def test_bad_reference_data_is_rejected(fixture_copy: Path) -> None:
     actors = fixture_copy / "reference" / "actors" / "fx.yaml"
     actors.write_text(

@@ -109,10 +109,11 @@ class Themes:
 
 
 def load_themes(data: Path, ref: Reference, ids: Iris) -> Themes:
-    """Read and check the theme files; an absent ``themes.yaml`` means no themes."""
+    """Read and check the theme files; an absent ``themes.yaml`` means no themes (one
+    there that cannot be read, a folder say, is a data error)."""
     out = Themes()
     path = data / "reference" / THEMES_FILE
-    if not path.is_file():
+    if not path.exists():
         return out
     issues: list[Issue] = []
     display = yamlsrc.display_path(path, data)
@@ -151,7 +152,7 @@ def load_themes(data: Path, ref: Reference, ids: Iris) -> Themes:
 
 def _instrument_themes(data: Path, ref: Reference, out: Themes) -> list[Issue]:
     path = data / "reference" / INSTRUMENT_THEMES_FILE
-    if not path.is_file():
+    if not path.exists():
         return []
     display = yamlsrc.display_path(path, data)
     doc = yamlsrc.load(path, display)
