@@ -60,16 +60,20 @@ class LocList(list[Any]):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-_scalar_constructor = yaml.constructor.SafeConstructor()
-
-
-def _convert(node: yaml.Node, file: str, issues: list[Issue]) -> Any:
+def _convert(
+    node: yaml.Node, file: str, issues: list[Issue], scalars: yaml.constructor.SafeConstructor
+) -> Any:
+    """The value of ``node`` with the lines of its parts, its scalars made by ``scalars``
+    (one constructor per file: a constructor keeps every node it made a value of, with
+    its marks, until it is dropped; one for the whole process kept every scalar of every
+    file read, about 0.85 MB a plan, so that the import's workers grew and slowed with
+    each plan they took)."""
     if isinstance(node, yaml.MappingNode):
         out = LocDict()
         out.line = node.start_mark.line + 1
         out.key_lines = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, file, issues)
+            key = _convert(key_node, file, issues, scalars)
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
                 issues.append(Issue(file, line, "", f"key {key!r} is not a string"))
@@ -84,7 +88,7 @@ def _convert(node: yaml.Node, file: str, issues: list[Issue]) -> Any:
                     )
                 )
                 continue
-            out[key] = _convert(value_node, file, issues)
+            out[key] = _convert(value_node, file, issues, scalars)
             out.key_lines[key] = line
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -92,10 +96,10 @@ def _convert(node: yaml.Node, file: str, issues: list[Issue]) -> Any:
         seq.line = node.start_mark.line + 1
         seq.item_lines = []
         for item in node.value:
-            seq.append(_convert(item, file, issues))
+            seq.append(_convert(item, file, issues, scalars))
             seq.item_lines.append(item.start_mark.line + 1)
         return seq
-    return _scalar_constructor.construct_object(node, deep=True)
+    return scalars.construct_object(node, deep=True)
 
 
 def loads(text: str, file: str) -> Any:
@@ -112,7 +116,7 @@ def loads(text: str, file: str) -> Any:
     if node is None:
         raise DataError([Issue(file, 1, "", "the file is empty")])
     try:
-        value = _convert(node, file, issues)
+        value = _convert(node, file, issues, yaml.constructor.SafeConstructor())
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         raise DataError(
