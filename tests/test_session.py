@@ -135,9 +135,9 @@ def test_actions_added_and_removed_in_a_session(fixture_copy: Path, tmp_path: Pa
 def test_a_bad_edit_in_a_session_leaves_the_output_and_the_session(
     fixture_copy: Path, tmp_path: Path
 ) -> None:
-    """A plan file the importer rejects (an unknown resolution, then malformed YAML):
-    each raises with the file, leaves the output as it was, and the next good edit
-    builds what a fresh build does."""
+    """A plan file the importer rejects (an unknown resolution, then malformed YAML, then
+    a folder in its place): each raises with the file, leaves the output as it was, and
+    the next good edit builds what a fresh build does."""
     second = second_plan(fixture_copy)
     project = Project(REPO, data_dir=fixture_copy)
     s = Session(project, tmp_path / "dist", tmp_path / "cache")
@@ -154,6 +154,13 @@ def test_a_bad_edit_in_a_session_leaves_the_output_and_the_session(
         s.build()
     assert second.name in str(error.value)
     assert _tree(tmp_path / "dist") == before
+    second.unlink()  # a folder where the plan file was: the same names, no file to read
+    second.mkdir()
+    with pytest.raises(DataError) as error:
+        s.build()
+    assert f"{second.name}: a folder, not a plan file" in str(error.value)
+    assert _tree(tmp_path / "dist") == before
+    second.rmdir()
     second.write_text(text.replace("Fund women's", "Fund all women's", 1))
     result = s.build()
     assert s.patched == [PLAN] and not s.regrouped

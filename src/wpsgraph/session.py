@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from wpsgraph.build import BuildResult, Project, ValidationFailed, build_with_graph
 from wpsgraph.cache import PlanCache, hash_tree, shared_digest
 from wpsgraph.errors import WpsgraphError
-from wpsgraph.importer import ImportedPlan
+from wpsgraph.importer import ImportedPlan, plan_files
 from wpsgraph.output import write_output
 from wpsgraph.revalidate import validate_with_cache
 from wpsgraph.site.graph import Graph, collector_paused
@@ -93,7 +93,7 @@ class Session:
         """The plan files changed since the last build, or None when a full build is due."""
         if self.result is None or self.graph is None:
             return None
-        files = sorted((self.project.data / "plans").glob("*.yaml"))
+        files = plan_files(self.project.data)  # each one a file that can be read
         shared = shared_digest(
             self.project.data, self.project.ontology, self.project.shapes, self.base
         )
